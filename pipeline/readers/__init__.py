@@ -1,0 +1,59 @@
+"""One reader per file type, all yielding `pipeline.model.Document`.
+
+`read_document` picks the reader by content (see `pipeline.sniff`), never by the
+file name, and raises `RejectedInput` with a one-line reason for anything that is
+not readable as a report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pipeline.model import Document, RejectedInput
+from pipeline.sniff import sniff
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise RejectedInput(f"file too large ({size} bytes > {MAX_FILE_BYTES})")
+    return path.read_bytes()
+
+
+def read_document(path: Path | str, data: bytes | None = None) -> Document:
+    path = Path(path)
+    if data is None:
+        data = read_bytes(path)
+    sha = hashlib.sha256(data).hexdigest()
+    kind = sniff(data)
+    src = str(path)
+    if kind == "empty":
+        raise RejectedInput("empty file")
+    if kind == "txt":
+        from pipeline.readers.text_reader import read_text
+
+        return read_text(src, data, sha)
+    if kind == "html":
+        from pipeline.readers.html_reader import read_html
+
+        return read_html(src, data, sha)
+    if kind in ("docx", "zip"):
+        from pipeline.readers.docx_reader import read_docx
+
+        return read_docx(src, data, sha)
+    if kind == "pdf":
+        try:
+            from pipeline.readers.pdf_reader import read_pdf
+        except ImportError as exc:
+            raise RejectedInput("unsupported file type: PDF (no PDF reader installed)") from exc
+        return read_pdf(src, data, sha)
+    if kind == "doc":
+        try:
+            from pipeline.readers.doc_reader import read_doc
+        except ImportError as exc:
+            raise RejectedInput("unsupported file type: legacy Word (.doc)") from exc
+        return read_doc(src, data, sha)
+    raise RejectedInput(f"unsupported file type: {kind} (not a Word, PDF, HTML or text file)")

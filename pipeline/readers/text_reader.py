@@ -1,0 +1,56 @@
+"""Plain-text dumps of a .docx in the style of the shared sample.
+
+Narrative lines are unindented; a table is a run of tab-prefixed lines, one cell per
+line, with one blank line between rows. An unindented line that directly follows a
+cell line (no blank in between) continues that cell (a label broken over lines).
+"""
+
+from __future__ import annotations
+
+from pipeline.model import Document, Paragraph, Table, grid_from_rows
+from pipeline.readers.encoding import decode_text
+
+
+def read_text(path: str, data: bytes, sha256: str) -> Document:
+    text = decode_text(data)
+    doc = Document(source_path=path, sha256=sha256, file_type="txt")
+    rows: list[list[str]] = []
+    row: list[str] = []
+    in_table = False
+    prev_cell = False  # the previous line was a cell line
+
+    def close_table() -> None:
+        nonlocal rows, row
+        if row:
+            rows.append(row)
+        if rows:
+            doc.blocks.append(Table(index=len(doc.tables), rows=grid_from_rows(rows)))
+        rows, row = [], []
+
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.startswith("\t"):
+            in_table = True
+            row.append(line[1:].strip())
+            prev_cell = True
+            continue
+        if line.strip() == "":
+            if in_table and row:
+                rows.append(row)
+                row = []
+            elif in_table and not row:
+                # Two blank lines in a row end the table.
+                close_table()
+                in_table = False
+            prev_cell = False
+            continue
+        if in_table and prev_cell and row:
+            row[-1] = row[-1] + "\n" + line.strip()
+            continue
+        if in_table:
+            close_table()
+            in_table = False
+        doc.blocks.append(Paragraph(text=line.strip()))
+        prev_cell = False
+    if in_table:
+        close_table()
+    return doc

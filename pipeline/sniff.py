@@ -1,0 +1,52 @@
+"""File type by content (magic bytes, zip members), never by extension."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes) -> str:
+    """Return one of: pdf, docx, zip, doc, html, txt, empty, binary."""
+    if not data or not data.strip():
+        return "empty"
+    head = data[:2048]
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            return "zip"  # truncated or corrupt; the docx reader gives the reason
+        if "word/document.xml" in names:
+            return "docx"
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "doc"  # legacy Word (also .wps/.xls; the converter tells them apart)
+    if head.startswith(b"{\\rtf"):
+        return "doc"  # RTF saved as .doc: LibreOffice converts it too
+    text = _as_text(head)
+    if text is None:
+        return "binary"
+    low = text.lower()
+    if "<html" in low or "<!doctype html" in low or "<body" in low or "<table" in low or "<meta" in low:
+        return "html"
+    return "txt"
+
+
+def _as_text(head: bytes) -> str | None:
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-8", "ignore") if head[:3] == b"\xef\xbb\xbf" else head.decode("utf-16", "ignore")
+    if b"\x00" in head:
+        return None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return head.decode(enc)
+        except UnicodeDecodeError as exc:
+            # A multi-byte character cut at the 2 KiB boundary is not a reason to refuse.
+            if exc.start >= len(head) - 4:
+                return head[: exc.start].decode(enc, "ignore")
+    return None

@@ -1,0 +1,62 @@
+"""Cell text → exact value.
+
+Blank cells count as 0 (kind `blank`); dashes and 无/不适用 count as 0 (kind `dash`);
+anything unreadable keeps value None (kind `text`) so that it is never a silent 0.
+Counts are Python ints; money is a Decimal in 万元.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from pipeline.normalize import nfkc, squash
+
+DASHES = {"-", "—", "——", "–", "―", "/", "／", "\\", "无", "不适用", "暂无", "空", "×", "x", "X", "－", "--", "---"}
+_NUM = re.compile(r"^(?P<sign>[+\-−]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<unit>万元|元|件|项|个|次|条|宗|人次)?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: int | Decimal | None
+    kind: str  # number, blank, dash, text
+    unit: str | None = None  # unit printed in the cell, if any
+
+
+def parse_value(text: str | None, money: bool = False, column_unit: str | None = None) -> Parsed:
+    """Parse one printed cell.
+
+    `money` makes the result a Decimal in 万元; `column_unit` is the unit printed in the
+    column header (元 or 万元), used when the cell itself prints none.
+    """
+    raw = squash(nfkc(text or "")).replace("|", "")
+    if raw == "":
+        return Parsed(Decimal(0) if money else 0, "blank")
+    if raw in DASHES or set(raw) <= set("-—–―/／_"):
+        return Parsed(Decimal(0) if money else 0, "dash")
+    m = _NUM.match(raw.replace("−", "-"))
+    if not m:
+        return Parsed(None, "text")
+    sign = -1 if m["sign"] in ("-", "−") else 1
+    digits = m["num"].replace(",", "")
+    unit = m["unit"]
+    if money:
+        try:
+            amount = Decimal(digits + ("." + m["frac"] if m["frac"] else ""))
+        except InvalidOperation:  # pragma: no cover - regex guarantees digits
+            return Parsed(None, "text")
+        if (unit or column_unit) == "元":
+            amount = amount / Decimal(10000)
+        return Parsed(sign * amount, "number", unit)
+    if m["frac"] and set(m["frac"]) != {"0"}:
+        return Parsed(None, "text", unit)  # a fractional count is not a count
+    return Parsed(sign * int(digits), "number", unit)
+
+
+def numeric_tokens(text: str) -> list[str] | None:
+    """Split a run like '0 0 12 3' (PDF table 四 printed as one cell) into its numbers."""
+    parts = nfkc(text).split()
+    if len(parts) > 1 and all(parse_value(p).kind in ("number", "dash") for p in parts):
+        return parts
+    return None
