@@ -1,0 +1,63 @@
+# gongkai — `make run` ingests the sample reports; `make test` runs the whole suite.
+# Everything installs itself: a .venv from pyproject.toml (pinned), and the Debian
+# packages the PDF/.doc/OCR readers use (LibreOffice, Tesseract) when they are missing.
+
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+DB      ?= gongkai.duckdb
+STAMP   := $(VENV)/.installed
+APT_PKGS := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim antiword fonts-wqy-zenhei poppler-utils
+
+.PHONY: run test bench lint setup system-deps samples clean help
+
+help:
+	@echo "make run    - set up, ingest raw/ into $(DB), print an agency x year comparison"
+	@echo "make test   - set up and run the test suite"
+	@echo "make bench  - documents per second per file type"
+	@echo "make lint   - ruff"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) system-deps
+
+# Optional system tools: installed with apt when we are root and they are missing;
+# without them .doc files and scanned PDFs are rejected with that reason (never skipped).
+system-deps:
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing soffice"; \
+	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing system packages for:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS)) >/tmp/gongkai-apt.log 2>&1 \
+	      || { echo "apt-get failed, see /tmp/gongkai-apt.log"; exit 1; }; \
+	  else \
+	    echo "note:$$missing not installed; .doc and scanned PDFs will be rejected with that reason"; \
+	  fi; \
+	fi
+
+run: setup
+	rm -f $(DB)
+	$(BIN)/gongkai ingest raw --db $(DB) --out extracted; status=$$?; \
+	  $(BIN)/gongkai compare --db $(DB); \
+	  [ $$status -le 1 ] || exit $$status
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests scripts
+
+samples: $(STAMP)
+	$(BIN)/python scripts/make_samples.py
+
+clean:
+	rm -rf $(DB) $(DB).wal extracted/*.json .pytest_cache

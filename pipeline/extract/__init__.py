@@ -1,0 +1,202 @@
+"""Extraction: one `Document` → one `Record` (metadata, sections, facts, findings)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline import __version__, spec
+from pipeline.extract.metadata import extract_metadata
+from pipeline.extract.sections import extract_sections
+from pipeline.extract.tables import Found, RawCell, find_tables
+from pipeline.model import Document, RejectedInput
+from pipeline.record import Fact, Finding, Record, status_for
+from pipeline.values import parse_value
+
+# Column keys that exist only in one template's t2: evidence for the format version.
+_T2_2021 = {"issued", "repealed", "in_force"}
+_T2_2019 = {"new_made", "new_published", "total_published", "prior_year_items", "change", "projects"}
+
+
+def _format_version(found: Found, year: int | None) -> tuple[str, str]:
+    """(format, how it was decided). Table labels first; the year only as a fallback."""
+    t2cols = {c.col_key for c in found.cells if c.table_id == "t2"}
+    if t2cols & _T2_2021 and not t2cols & _T2_2019:
+        return "2021", "t2 labels"
+    if t2cols & _T2_2019 and not t2cols & _T2_2021:
+        return "2019", "t2 labels"
+    if found.t3_other_split:
+        return "2021", "t3 其他处理 sub-rows"
+    if year is not None:
+        return ("2021" if year >= 2021 else "2019"), "reported year"
+    return "2021", "default"
+
+
+def _fact(rc: RawCell, row_key: str, fmt: str) -> tuple[Fact, Finding | None]:
+    item = spec.item_index(fmt).get((rc.table_id, row_key, rc.col_key))
+    money = bool(item and item.is_money)
+    p = parse_value(rc.cell.text, money=money, column_unit=rc.column_unit)
+    bbox = list(rc.cell.bbox) if rc.cell.bbox else None
+    fact = Fact(
+        table_id=rc.table_id, row_key=row_key, col_key=rc.col_key, value=p.value, value_kind=p.kind,
+        printed_text=rc.cell.text, unit=(spec.MONEY_UNIT if money else (item.unit if item else None)),
+        page=rc.cell.page, table_index=rc.table_index, row=rc.row, col=rc.cell.col, bbox=bbox,
+        ocr_confidence=rc.cell.ocr_confidence,
+    )
+    where = f"table {rc.table_index + 1}, row {rc.row + 1}, column {rc.cell.col + 1}"
+    if rc.cell.page:
+        where = f"page {rc.cell.page}, " + where
+    finding = None
+    if p.kind == "text":
+        finding = Finding("value.unreadable", "error",
+                          f"{fact.key}: cannot read {rc.cell.text!r} as a number ({where})",
+                          f"{fact.key}：无法识别为数字：{rc.cell.text!r}（{where}）", [fact.key], None, rc.cell.text)
+    elif p.kind == "dash":
+        finding = Finding("value.dash", "info",
+                          f"{fact.key}: printed {rc.cell.text!r}, counted as 0 ({where})",
+                          f"{fact.key}：印为“{rc.cell.text}”，按0计（{where}）", [fact.key], "0", rc.cell.text)
+    return fact, finding
+
+
+def build_facts(found: Found, fmt: str) -> tuple[list[Fact], list[Finding]]:
+    facts: list[Fact] = []
+    findings: list[Finding] = []
+    index = spec.item_index(fmt)
+    other_single = [c for c in found.cells if c.table_id == "t3" and c.row_key == "other"]
+    for rc in found.cells:
+        if rc.table_id == "t3" and rc.row_key == "other" and fmt == "2021":
+            continue  # handled below: the 2021 template splits this row in three
+        key = (rc.table_id, rc.row_key, rc.col_key)
+        if key not in index:
+            findings.append(Finding("template.cell", "warning",
+                                    f"{'.'.join(key)} is not a cell of the {fmt} template; ignored",
+                                    f"{'.'.join(key)}不属于{fmt}年版模板，已忽略", ['.'.join(key)]))
+            continue
+        fact, finding = _fact(rc, rc.row_key, fmt)
+        facts.append(fact)
+        if finding:
+            findings.append(finding)
+    if fmt == "2021" and other_single:
+        parsed = [_fact(rc, "other", "2019") for rc in other_single]
+        if all(f.value == 0 for f, _ in parsed):
+            # All zero: each of the three sub-rows is zero too; no guess involved.
+            for rc in other_single:
+                for sub in ("other.no_correction", "other.no_fee_paid", "other.other"):
+                    f, _ = _fact(rc, sub, fmt)
+                    f.derived = True
+                    facts.append(f)
+            findings.append(Finding("t3.other_single_row", "info",
+                                    "t3 （六）其他处理 printed as one all-zero row; its three 2021 sub-rows are 0",
+                                    "表三（六）其他处理仅一行且全为0，三个子项按0计"))
+        else:
+            for f, finding in parsed:
+                facts.append(f)
+                if finding:
+                    findings.append(finding)
+            findings.append(Finding("t3.other_split_unknown", "warning",
+                                    "t3 （六）其他处理 printed as one row in a 2021-template report; stored under "
+                                    "the 2019 key t3.other.*, the split into the three 2021 sub-rows is unknown",
+                                    "2021年版报告将（六）其他处理印为一行，按2019年版键t3.other保存，三个子项的拆分未知",
+                                    [f"t3.other.{c}" for c in spec.col_keys(fmt, "t3")]))
+    have = {f.key for f in facts}
+    present_tables = {f.table_id for f in facts}
+    for tid in ("t2", "t3", "t4"):
+        if tid not in found.tables_seen:
+            findings.append(Finding("table.missing", "error", f"table {tid} not found",
+                                    f"未找到统计表{tid}", []))
+            continue
+        expected = [i for i in spec.items(fmt) if i.table_id == tid]
+        missing = [i.key for i in expected if i.key not in have
+                   and not (tid == "t3" and i.row_key.startswith("other.") and other_single)]
+        if missing and tid in present_tables | found.tables_seen:
+            findings.append(Finding("table.cells_missing", "error",
+                                    f"table {tid}: {len(missing)} cells not found: {', '.join(missing[:6])}"
+                                    + ("…" if len(missing) > 6 else ""),
+                                    f"统计表{tid}缺少{len(missing)}个单元格", missing))
+    return facts, findings
+
+
+def extract_document(doc: Document) -> Record:
+    started = time.perf_counter()
+    meta = extract_metadata(doc)
+    sections = extract_sections(doc)
+    found = find_tables(doc)
+    rec = Record(sha256=doc.sha256, source_path=doc.source_path, file_type=doc.file_type, status="ok")
+    if meta.title is None and not found.cells:
+        rec.status = "rejected"
+        rec.reason = "not an annual report: no 政府信息公开工作年度报告 title and no statistics tables"
+        rec.provenance = _provenance(doc, started)
+        return rec
+    fmt, how = _format_version(found, meta.year)
+    facts, findings = build_facts(found, fmt)
+    for rule, sev, msg, keys in found.notes:
+        findings.append(Finding(rule, sev, msg, "", keys))
+    for note in meta.notes + doc.notes:
+        findings.append(Finding("reader.note", "info", note))
+    if meta.year is None:
+        findings.append(Finding("meta.year_missing", "error", "reported year not found in title or text",
+                                "未能从标题或正文确定报告年度"))
+    if not meta.agency:
+        findings.append(Finding("meta.agency_missing", "error", "agency not found in title or signature",
+                                "未能从标题或落款确定机关名称"))
+    rec.metadata = {**meta.as_dict(), "format_version": fmt, "format_basis": how,
+                    "pages": doc.pages, "ocr": doc.ocr, **{f"doc_{k}": v for k, v in doc.metadata.items()}}
+    rec.sections = sections
+    rec.facts = facts
+    rec.findings = findings
+    rec.provenance = _provenance(doc, started)
+    try:
+        from pipeline.validate import validate_record
+    except ImportError:  # validation lands separately; extraction stands alone
+        validate_record = None
+    if validate_record is not None:
+        rec.findings.extend(validate_record(rec))
+    rec.status = status_for(rec.findings)
+    if rec.status in ("review", "warnings"):
+        sev = "error" if rec.status == "review" else "warning"
+        first = [f for f in rec.findings if f.severity == sev]
+        rec.reason = first[0].message + (f" (+{len(first) - 1} more)" if len(first) > 1 else "")
+    return rec
+
+
+def _provenance(doc: Document, started: float) -> dict[str, object]:
+    return {
+        "extractor": f"gongkai {__version__}",
+        "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - started, 4),
+        "file_type": doc.file_type,
+        "source_path": doc.source_path,
+    }
+
+
+def extract_file(path: Path | str) -> Record:
+    """Read and extract one file; unreadable input becomes a rejected record, never an exception."""
+    from pipeline.readers import read_bytes, read_document
+
+    path = Path(path)
+    try:
+        data = read_bytes(path)
+    except (OSError, RejectedInput) as exc:
+        return Record(sha256=hashlib.sha256(str(path).encode()).hexdigest(), source_path=str(path),
+                      file_type=None, status="rejected", reason=_one_line(exc))
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        doc = read_document(path, data)
+    except RejectedInput as exc:
+        return Record(sha256=sha, source_path=str(path), file_type=None, status="rejected",
+                      reason=_one_line(exc))
+    except Exception as exc:  # a reader bug must not stop the batch; say which file and why
+        return Record(sha256=sha, source_path=str(path), file_type=None, status="rejected",
+                      reason=_one_line(f"reader failed: {type(exc).__name__}: {exc}"))
+    try:
+        return extract_document(doc)
+    except Exception as exc:
+        return Record(sha256=sha, source_path=str(path), file_type=doc.file_type, status="rejected",
+                      reason=_one_line(f"extraction failed: {type(exc).__name__}: {exc}"))
+
+
+def _one_line(exc: object) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
+

@@ -1,0 +1,115 @@
+"""Column keys of tables t3 and t4 from their header rows, by label, not by position.
+
+Header rows come in two shapes: a full grid with merges resolved (Word, HTML, PDF),
+or the text dump's shape where a merged header cell is printed once and later header
+rows carry only the labels under it. Both reduce to the same thing once covered grid
+positions are dropped: labels in reading order, row by row. Each label is a column or
+a group of columns with a known number of children (法人或其他组织 has five, 行政诉讼
+two groups of five...), so a tree can be rebuilt by giving each label to the leftmost
+open group that accepts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.extract import labels as lab
+from pipeline.normalize import norm_label
+
+_T3_ORGS = {"commercial", "research", "social_org", "legal_service", "other_org"}
+_T4_OUTCOMES = {"upheld", "corrected", "other", "pending", "total"}
+
+# group key → (number of children, keys it accepts); top-level keys per table.
+GROUPS: dict[str, dict[str, tuple[int, set[str]]]] = {
+    "t3": {"legal_entity": (5, _T3_ORGS)},
+    "t4": {
+        "reconsideration": (5, _T4_OUTCOMES),
+        "litigation": (2, {"litigation_direct", "litigation_after_reconsideration"}),
+        "litigation_direct": (5, _T4_OUTCOMES),
+        "litigation_after_reconsideration": (5, _T4_OUTCOMES),
+    },
+}
+TOP_LEVEL = {
+    "t3": {"natural_person", "legal_entity", "total"},
+    "t4": {"reconsideration", "litigation"},
+}
+CANONICAL = {
+    "t3": ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"],
+    "t4": [f"{g}.{c}" for g in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+           for c in ("upheld", "corrected", "other", "pending", "total")],
+}
+
+
+@dataclass
+class _Slot:
+    key: str
+    children: list[_Slot] = field(default_factory=list)
+
+    def open_for(self, table_id: str, key: str) -> _Slot | None:
+        """Leftmost slot in this subtree that still takes `key` as a child."""
+        for child in self.children:
+            found = child.open_for(table_id, key)
+            if found is not None:
+                return found
+        spec = GROUPS[table_id].get(self.key)
+        if spec and key in spec[1] and len(self.children) < spec[0]:
+            return self
+        return None
+
+    def leaves(self) -> list[str]:
+        if self.key not in GROUPS_ALL:
+            return [self.key]
+        out: list[str] = []
+        for child in self.children:
+            out.extend(child.leaves() if child.key in GROUPS_ALL else [child.key])
+        return out
+
+    def paths(self, table_id: str) -> list[str]:
+        """t4 keys as row.col (reconsideration.upheld); t3 keys as col."""
+        if self.key not in GROUPS[table_id]:
+            return [self.key]
+        out: list[str] = []
+        for child in self.children:
+            if child.key in GROUPS[table_id]:
+                out.extend(child.paths(table_id))
+            elif table_id == "t4":
+                out.append(f"{self.key}.{child.key}")
+            else:
+                out.append(child.key)
+        return out
+
+
+GROUPS_ALL = {k for g in GROUPS.values() for k in g}
+
+
+def label_key(text: str, table_id: str) -> str | None:
+    t = norm_label(text)
+    if not t:
+        return None
+    return lab.match(t, table_id, "colgroup") or lab.match(t, table_id, "col")
+
+
+def resolve(header_rows: list[list[str]], table_id: str) -> list[str] | None:
+    """Column keys in printed order, or None when the header cannot be read."""
+    tops: list[_Slot] = []
+    for row in header_rows:
+        for text in row:
+            key = label_key(text, table_id)
+            if key is None:
+                continue
+            slot = None
+            for top in tops:
+                slot = top.open_for(table_id, key)
+                if slot is not None:
+                    break
+            node = _Slot(key)
+            if slot is not None:
+                slot.children.append(node)
+            elif key in TOP_LEVEL[table_id] and all(t.key != key for t in tops):
+                tops.append(node)
+    keys: list[str] = []
+    for top in tops:
+        keys.extend(top.paths(table_id))
+    if sorted(keys) != sorted(CANONICAL[table_id]):
+        return None
+    return keys

@@ -1,0 +1,317 @@
+"""Find tables t2, t3 and t4 wherever they are and map their cells to canonical keys.
+
+Works on the document model only: a table may be one big table holding all three, four
+small t2 tables, a t3 split in two with its header repeated, or a text dump where merged
+cells are blank. Rows are first assigned to a statistics table (segmenting), then each
+table's parser maps labels to keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline.extract import columns
+from pipeline.extract import labels as lab
+from pipeline.model import Cell, Document, Paragraph, Table
+from pipeline.normalize import norm_label, squash
+from pipeline.values import numeric_tokens, parse_value
+
+_SECTION = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]")
+_PAGE_NO = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$")
+
+
+@dataclass
+class Row:
+    table: Table
+    index: int  # row index in the table's grid
+    cells: list[Cell]
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    def anchor_texts(self) -> list[str]:
+        return [c.text for c in self.cells if c.anchor is None]
+
+    @property
+    def joined(self) -> str:
+        return norm_label("".join(self.anchor_texts()))
+
+
+@dataclass
+class RawCell:
+    """A value cell matched to a key, before the template format is known."""
+
+    table_id: str
+    row_key: str
+    col_key: str
+    cell: Cell
+    table_index: int
+    row: int
+    column_unit: str | None = None
+
+
+@dataclass
+class Found:
+    cells: list[RawCell] = field(default_factory=list)
+    notes: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # rule, severity, msg, keys
+    tables_seen: set[str] = field(default_factory=set)
+    t3_other_single: bool = False
+    t3_other_split: bool = False
+
+    def note(self, rule: str, severity: str, msg: str, keys: list[str] | None = None) -> None:
+        self.notes.append((rule, severity, msg, keys or []))
+
+
+# ---------------------------------------------------------------- segmenting
+
+
+def _marker(row: Row) -> str | None:
+    """Which table a row starts, when it is one of the printed table headers."""
+    j = row.joined
+    if "第二十条" in j:
+        return "t2"
+    if "申请人情况" in j or "勾稽关系" in j:
+        return "t3"
+    if "行政复议" in j and "行政诉讼" in j and not _has_numbers(row):
+        return "t4"
+    return None
+
+
+def _has_numbers(row: Row) -> bool:
+    return any(parse_value(t).kind == "number" for t in row.texts if t.strip())
+
+
+def _content_kind(row: Row) -> str | None:
+    j = row.joined
+    if lab.match(j, "t3", "row") or lab.match(j, "t3", "group"):
+        return "t3"
+    if lab.match(j, "t2", "row") or "信息内容" in j:
+        return "t2"
+    if any(columns.label_key(t, "t4") in ("litigation_direct", "litigation_after_reconsideration")
+           for t in row.texts):
+        return "t4"
+    return None
+
+
+def _section_of(text: str) -> str | None:
+    m = _SECTION.match(text)
+    if not m:
+        return None
+    return {"二": "t2", "三": "t3", "四": "t4"}.get(m.group(1), "none")
+
+
+def segment(doc: Document) -> dict[str, list[Row]]:
+    """Rows of each statistics table, in printed order, across tables and pages."""
+    out: dict[str, list[Row]] = {"t2": [], "t3": [], "t4": []}
+    section: str | None = None
+    current: str | None = None
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            s = _section_of(block.text)
+            if s is not None and len(squash(block.text)) <= 40:
+                section = s if s != "none" else None
+            continue
+        assert isinstance(block, Table)
+        first = True
+        for i, cells in enumerate(block.rows):
+            row = Row(block, i, cells)
+            if not any(t.strip() for t in row.texts):
+                continue
+            if len(row.texts) <= 2 and _PAGE_NO.match(" ".join(row.texts)):
+                continue  # a page number caught inside a table at a page break
+            kind = _marker(row)
+            if kind is None and first:
+                # A table without a printed marker: its section heading says what it
+                # is, else its labels do; a headerless continuation keeps the kind.
+                content = _content_kind(row)
+                if content is not None and (current is None or content != current):
+                    kind = section if section in out and content in (section, None) else content
+                elif current is None:
+                    kind = section if section in out else None
+            if kind is not None:
+                current = kind
+            first = False
+            if current is not None:
+                out[current].append(row)
+    return out
+
+
+# ---------------------------------------------------------------- t2
+
+
+def _t2_header(row: Row) -> dict[int, tuple[str, str | None]] | None:
+    """Grid column → (col_key, unit printed in the header) for a t2 header row."""
+    cols: dict[int, tuple[str, str | None]] = {}
+    for ci, cell in enumerate(row.cells):
+        t = norm_label(cell.text)
+        key = lab.match(t, "t2", "col")
+        if key:
+            unit = "万元" if "万元" in t else ("元" if re.search(r"单位元|元$", t) else None)
+            cols[ci] = (key, unit)
+    if not cols:
+        return None
+    if "信息内容" in row.joined or lab.match(norm_label(row.cells[0].text), "t2", "row") is None:
+        return cols
+    return None
+
+
+def parse_t2(rows: list[Row], found: Found) -> None:
+    header: dict[int, tuple[str, str | None]] = {}
+    for row in rows:
+        if "第二十条" in row.joined:
+            continue
+        h = _t2_header(row)
+        if h is not None:
+            header = h
+            continue
+        label_cell = next((c for c in row.cells if c.text.strip()), None)
+        if label_cell is None:
+            continue
+        rkey = lab.match(norm_label(label_cell.text), "t2", "row")
+        if rkey is None:
+            continue
+        if not header:
+            found.note("t2.no_header", "warning", f"t2 row {label_cell.text!r} has no column header")
+            continue
+        taken: dict[str, int] = {}
+        for ci, (ckey, unit) in header.items():
+            if ci >= len(row.cells) or ckey in taken:
+                continue
+            cell = row.cells[ci]
+            if cell.anchor is not None and cell.anchor[1] < ci and cell.anchor[0] == cell.row and cell.anchor[1] in taken.values():
+                continue  # the same merged value cell, already taken
+            taken[ckey] = ci
+            found.cells.append(RawCell("t2", rkey, ckey, cell, row.table.index, row.index, unit))
+
+
+# ---------------------------------------------------------------- t3
+
+
+def _t3_row_key(label: str, group: str | None) -> tuple[str | None, str | None, bool]:
+    """(row_key, group, is_group_row) for a t3 label (norm_label'ed)."""
+    rk = lab.match(label, "t3", "row")
+    if rk:
+        return rk, None, False
+    hits = lab.find_all(label, "t3", "group")
+    rest = label
+    if hits:
+        _, group, pat = hits[-1]
+        rest = label[label.find(pat) + len(pat):]
+    if group is None:
+        return None, None, False
+    if group in ("granted", "partially_granted", "total"):
+        return group, group, False
+    leaf = lab.match(rest, "t3", "leaf", prefix=group) if rest else None
+    if leaf:
+        return leaf, group, False
+    if hits:
+        return None, group, True  # a group row: （六）其他处理 printed as one row, or a subtotal
+    return None, group, False
+
+
+def _value_cells(row: Row, k: int) -> list[Cell] | None:
+    cells = row.cells
+    if len(cells) >= k:
+        return cells[-k:]
+    # A run of numbers in one cell (PDF text runs): split it into k cells.
+    for i, c in enumerate(cells):
+        toks = numeric_tokens(c.text)
+        if toks and len(toks) + (len(cells) - i - 1) >= k:
+            split = [Cell(text=t, row=c.row, col=c.col, anchor=c.anchor, page=c.page, bbox=c.bbox,
+                          ocr_confidence=c.ocr_confidence) for t in toks]
+            return (split + cells[i + 1:])[-k:]
+    return None
+
+
+def parse_t3(rows: list[Row], found: Found) -> None:
+    header: list[list[str]] = []
+    cols: list[str] | None = None
+    group: str | None = None
+    seen: set[str] = set()
+    for row in rows:
+        n = len(row.cells)
+        label_cells = row.cells[: max(0, n - 7)]
+        label = norm_label("".join(_dedupe([c.text for c in label_cells])))
+        rkey, g, is_group = _t3_row_key(label, group) if label else (None, None, False)
+        if rkey is None and not is_group:
+            if cols is None and not _has_numbers(row):
+                header.append(row.anchor_texts())
+            elif any(columns.label_key(t, "t3") for t in row.texts):
+                continue  # a repeated header after a page break
+            elif label:
+                found.note("t3.unknown_row", "warning", f"t3 row not recognised: {label[:40]}")
+            continue
+        if cols is None:
+            cols = columns.resolve(header, "t3")
+            if cols is None:
+                found.note("t3.header", "warning",
+                           "t3 column header not recognised; the template's column order is assumed")
+                cols = columns.CANONICAL["t3"]
+        group = g
+        if is_group:
+            if group == "other":
+                rkey = "other"
+                found.t3_other_single = True
+            else:
+                continue  # a subtotal row of a group: its leaves carry the numbers
+        elif rkey.startswith("other."):
+            found.t3_other_split = True
+        vals = _value_cells(row, len(cols))
+        if vals is None:
+            found.note("t3.short_row", "error", f"t3 row {rkey} has {n} cells, expected {len(cols)} values",
+                       [f"t3.{rkey}.{c}" for c in cols])
+            continue
+        if rkey in seen:
+            found.note("t3.duplicate_row", "warning", f"t3 row {rkey} printed twice; the first is kept")
+            continue
+        seen.add(rkey)
+        for ckey, cell in zip(cols, vals, strict=True):
+            found.cells.append(RawCell("t3", rkey, ckey, cell, row.table.index, row.index))
+
+
+def _dedupe(texts: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for t in texts:
+        if t.strip() and (not out or out[-1] != t):
+            out.append(t)
+    return out
+
+
+# ---------------------------------------------------------------- t4
+
+
+def parse_t4(rows: list[Row], found: Found) -> None:
+    header: list[list[str]] = []
+    cols: list[str] | None = None
+    for row in rows:
+        if any(columns.label_key(t, "t4") for t in row.texts) and not _has_numbers(row):
+            header.append(row.anchor_texts())
+            continue
+        if cols is None:
+            cols = columns.resolve(header, "t4")
+            if cols is None:
+                found.note("t4.header", "warning",
+                           "t4 column header not recognised; the template's column order is assumed")
+                cols = columns.CANONICAL["t4"]
+        vals = _value_cells(row, len(cols))
+        if vals is None:
+            if _has_numbers(row):
+                found.note("t4.short_row", "error", f"t4 data row has {len(row.cells)} cells, expected {len(cols)}")
+            continue
+        for key, cell in zip(cols, vals, strict=True):
+            rkey, ckey = key.split(".")
+            found.cells.append(RawCell("t4", rkey, ckey, cell, row.table.index, row.index))
+        return  # t4 has one data row
+
+
+def find_tables(doc: Document) -> Found:
+    found = Found()
+    segs = segment(doc)
+    for tid, parser in (("t2", parse_t2), ("t3", parse_t3), ("t4", parse_t4)):
+        if segs[tid]:
+            found.tables_seen.add(tid)
+            parser(segs[tid], found)
+    return found
