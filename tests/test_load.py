@@ -1,0 +1,94 @@
+"""Loading into a real DuckDB file: bulk, idempotent, versioned, rejected files recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.db import connect, query
+from pipeline.extract import extract_file
+from pipeline.load import load_folder, load_records
+from pipeline.record import write_record
+
+
+def _variant(src: Path, dst: Path, date: str, new_requests: str | None = None) -> Path:
+    text = src.read_text(encoding="utf-8").replace("2025年1月13日", date)
+    if new_requests is not None:
+        # the natural-person cell of 一、本年新收 and its total
+        head, sep, tail = text.partition("一、本年新收政府信息公开申请数量\n")
+        lines = tail.split("\n")
+        lines[0] = "\t" + new_requests
+        lines[6] = "\t" + new_requests
+        text = head + sep + "\n".join(lines)
+    dst.write_text(text, encoding="utf-8")
+    return dst
+
+
+def test_load_is_idempotent_and_counts(tmp_path: Path, wuhan_txt: Path) -> None:
+    db = tmp_path / "g.duckdb"
+    rec = extract_file(wuhan_txt)
+    con = connect(db)
+    first = load_records(con, [rec])
+    again = load_records(con, [rec, rec])
+    assert (first.inserted, again.inserted, again.unchanged) == (1, 0, 1)
+    assert query(con, "SELECT count(*) FROM facts") == [(200,)]
+    assert query(con, "SELECT count(*) FROM reports") == [(1,)]
+    assert query(con, "SELECT agency, year, published_on::VARCHAR, format_version, status, is_current, version "
+                      "FROM reports") == [("武汉市硚口区档案馆", 2024, "2025-01-13", "2021", "ok", True, 1)]
+    assert query(con, "SELECT count(*) FROM sections") == [(6,)]
+    # numbers are integers in the database, with their printed text and place
+    assert query(con, "SELECT typeof(value), printed_text, table_index, row_index, col_index FROM facts "
+                      "WHERE table_id='t3' AND row_key='total' AND col_key='total'") == [("BIGINT", "0", 1, 26, 8)]
+    assert query(con, "SELECT typeof(amount), value IS NULL, unit FROM facts WHERE row_key='fees'") == [
+        ("DECIMAL(18,4)", True, "万元")]
+    con.close()
+
+
+def test_republication_is_a_new_version_and_newest_is_current(tmp_path: Path, wuhan_txt: Path) -> None:
+    old = extract_file(wuhan_txt)
+    newer = extract_file(_variant(wuhan_txt, tmp_path / "v2.txt", "2025年2月20日", new_requests="5"))
+    assert newer.sha256 != old.sha256
+    con = connect(tmp_path / "g.duckdb")
+    load_records(con, [newer])
+    load_records(con, [old])  # loaded later, but published earlier
+    rows = query(con, "SELECT published_on::VARCHAR, version, is_current FROM reports ORDER BY published_on")
+    assert rows == [("2025-01-13", 2, False), ("2025-02-20", 1, True)]
+    assert query(con, "SELECT new_requests FROM report_summary") == [(5,)]
+    con.close()
+
+
+def test_rejected_files_are_rows_with_reason_and_batch_goes_on(tmp_path: Path, wuhan_txt: Path) -> None:
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 8)
+    recs = [extract_file(p) for p in (empty, junk, wuhan_txt)]
+    out = tmp_path / "extracted"
+    for r in recs:
+        write_record(r, out)
+    con = connect(tmp_path / "g.duckdb")
+    res = load_folder(con, out)
+    assert res.inserted == 3
+    rej = dict(query(con, "SELECT source_path, reason FROM rejected_files"))
+    assert rej[str(empty)] == "empty file"
+    assert rej[str(junk)].startswith("unsupported file type")
+    assert query(con, "SELECT count(*) FROM current_reports") == [(1,)]
+    assert load_folder(con, out).unchanged == 3
+    assert query(con, "SELECT count(*) FROM reports") == [(3,)]
+    con.close()
+
+
+def test_failed_load_leaves_database_unchanged(tmp_path: Path, wuhan_txt: Path) -> None:
+    db = tmp_path / "g.duckdb"
+    good = extract_file(wuhan_txt)
+    con = connect(db)
+    load_records(con, [good])
+    bad = extract_file(_variant(wuhan_txt, tmp_path / "v2.txt", "2025年2月20日"))
+    bad.facts.append(bad.facts[0])  # a duplicate primary key makes the insert fail mid-batch
+    with pytest.raises(duckdb.Error):
+        load_records(con, [bad])
+    assert query(con, "SELECT count(*) FROM reports") == [(1,)]
+    assert query(con, "SELECT count(*) FROM facts") == [(200,)]
+    con.close()
