@@ -135,12 +135,6 @@ def extract_document(doc: Document) -> Record:
         findings.append(Finding(rule, sev, msg, "", keys))
     for note in meta.notes + doc.notes:
         findings.append(Finding("reader.note", "info", note))
-    if meta.year is None:
-        findings.append(Finding("meta.year_missing", "error", "reported year not found in title or text",
-                                "未能从标题或正文确定报告年度"))
-    if not meta.agency:
-        findings.append(Finding("meta.agency_missing", "error", "agency not found in title or signature",
-                                "未能从标题或落款确定机关名称"))
     rec.metadata = {**meta.as_dict(), "format_version": fmt, "format_basis": how,
                     "pages": doc.pages, "ocr": doc.ocr, **{f"doc_{k}": v for k, v in doc.metadata.items()}}
     rec.sections = sections
