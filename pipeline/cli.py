@@ -1,4 +1,4 @@
-"""Command line: one verb per job (ingest, extract, load, show, check, compare, missing).
+"""Command line: one verb per job (ingest, extract, load, show, check, compare, missing, rules).
 
 Exit codes: 0 every file loaded, 1 some file rejected (or a check found errors), 2 usage error.
 """
@@ -227,6 +227,19 @@ def missing(db: DbOpt = Path(DEFAULT_DB)) -> None:
         console.print(f"{agency}\t{year}")
     if not rows:
         console.print("no gaps: every agency has a report for every year since its first")
+
+
+@app.command()
+def rules() -> None:
+    """Every check gongkai runs: rule id, severity and what it means."""
+    from pipeline.validate import RULES
+
+    t = RichTable(title="rules")
+    for c in ("rule", "severity", "checks", "检查"):
+        t.add_column(c, overflow="fold")
+    for r in RULES:
+        t.add_row(r.id, r.severity, r.description_en, r.description_zh)
+    console.print(t)
 
 
 def main() -> None:
