@@ -119,6 +119,10 @@ def segment(doc: Document) -> dict[str, list[Row]]:
         for i, cells in enumerate(block.rows):
             row = Row(block, i, cells)
             if not any(t.strip() for t in row.texts):
+                # An all-blank row is kept: in table 四 it is the value row of a report
+                # whose 15 numbers are all printed blank.
+                if current is not None:
+                    out[current].append(row)
                 continue
             if len(row.texts) <= 2 and _PAGE_NO.match(" ".join(row.texts)):
                 continue  # a page number caught inside a table at a page break
@@ -233,6 +237,10 @@ def parse_t3(rows: list[Row], found: Found) -> None:
     seen: set[str] = set()
     for row in rows:
         n = len(row.cells)
+        if "勾稽关系" in row.joined or "申请人情况" in row.joined:
+            if cols is None:
+                header.append(row.anchor_texts())
+            continue  # the first header row, or its repetition after a page break
         label_cells = row.cells[: max(0, n - 7)]
         label = norm_label("".join(_dedupe([c.text for c in label_cells])))
         rkey, g, is_group = _t3_row_key(label, group) if label else (None, None, False)
