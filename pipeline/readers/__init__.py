@@ -40,7 +40,7 @@ def read_document(path: Path | str, data: bytes | None = None) -> Document:
         from pipeline.readers.html_reader import read_html
 
         return read_html(src, data, sha)
-    if kind in ("docx", "zip"):
+    if kind == "docx":
         from pipeline.readers.docx_reader import read_docx
 
         return read_docx(src, data, sha)
@@ -51,6 +51,10 @@ def read_document(path: Path | str, data: bytes | None = None) -> Document:
             raise RejectedInput("unsupported file type: PDF (no PDF reader installed)") from exc
         return read_pdf(src, data, sha)
     if kind == "doc":
+        from pipeline.readers.safety import is_encrypted_ooxml
+
+        if is_encrypted_ooxml(data):
+            raise RejectedInput("encrypted Office document: password required")
         try:
             from pipeline.readers.doc_reader import read_doc
         except ImportError as exc:
