@@ -35,7 +35,7 @@ SELECT r.agency, r.year, r.scope, r.format_version, r.status, r.report_id,
        max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'carried_forward' AND f.col_key = 'total') AS carried_forward,
        max(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key = 'reconsideration' AND f.col_key = 'total') AS reconsiderations,
        max(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key = 'reconsideration' AND f.col_key = 'corrected') AS reconsiderations_corrected,
-       max(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key IN ('litigation_direct', 'litigation_after_reconsideration') AND f.col_key = 'total') AS lawsuits
+       sum(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key IN ('litigation_direct', 'litigation_after_reconsideration') AND f.col_key = 'total') AS lawsuits
 FROM current_reports r LEFT JOIN facts f USING (report_id)
 GROUP BY ALL;
 

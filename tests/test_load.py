@@ -92,3 +92,20 @@ def test_failed_load_leaves_database_unchanged(tmp_path: Path, wuhan_txt: Path) 
     assert query(con, "SELECT count(*) FROM reports") == [(1,)]
     assert query(con, "SELECT count(*) FROM facts") == [(200,)]
     con.close()
+
+
+def test_report_summary_headline_numbers(tmp_path: Path) -> None:
+    import random
+
+    from pipeline.synth import make_report, write_docx
+
+    rep = make_report(random.Random(3), "江城市某某局", 2023, scale=500)
+    con = connect(tmp_path / "g.duckdb")
+    load_records(con, [extract_file(write_docx(rep, tmp_path / "r.docx"))])
+    v = rep.values
+    assert query(con, "SELECT new_requests, granted, handled, carried_forward, reconsiderations, lawsuits "
+                      "FROM report_summary") == [(
+        v["t3.new_received.total"], v["t3.granted.total"], v["t3.total.total"], v["t3.carried_forward.total"],
+        v["t4.reconsideration.total"],
+        v["t4.litigation_direct.total"] + v["t4.litigation_after_reconsideration.total"])]
+    con.close()
