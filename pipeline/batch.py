@@ -10,6 +10,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,11 +94,39 @@ def extract_many(
                 on_done(o)
             yield o
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futs = [pool.submit(_work, str(f), str(out_dir), force) for f in files]
-        for fut in as_completed(futs):
-            r = fut.result()
-            o = Outcome(Path(r[0]), r[1], r[2], r[3], Path(r[4]) if r[4] else None, r[5])
+    done: set[str] = set()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futs = {pool.submit(_work, str(f), str(out_dir), force): f for f in files}
+            for fut in as_completed(futs):
+                r = fut.result()
+                done.add(r[0])
+                o = Outcome(Path(r[0]), r[1], r[2], r[3], Path(r[4]) if r[4] else None, r[5])
+                if on_done:
+                    on_done(o)
+                yield o
+    except BrokenProcessPool:
+        # A worker died (a native library crashed on some file). Redo what is left one
+        # file per fresh process, so the culprit is found and rejected and the rest load.
+        for f in files:
+            if str(f) in done:
+                continue
+            o = _isolated(f, out_dir, force)
             if on_done:
                 on_done(o)
             yield o
+
+
+def _isolated(f: Path, out_dir: Path, force: bool) -> Outcome:
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            r = pool.submit(_work, str(f), str(out_dir), force).result()
+        return Outcome(Path(r[0]), r[1], r[2], r[3], Path(r[4]) if r[4] else None, r[5])
+    except BrokenProcessPool:
+        from pipeline.record import Record
+
+        sha = _sha_of(f) or hashlib.sha256(str(f).encode()).hexdigest()
+        rec = Record(sha256=sha, source_path=str(f), file_type=None, status="rejected",
+                     reason="the reader crashed its worker process on this file")
+        written = write_record(rec, out_dir)
+        return Outcome(f, sha, rec.status, rec.reason, written)
