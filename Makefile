@@ -48,7 +48,7 @@ run: setup
 	  [ $$status -le 1 ] || exit $$status
 
 test: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python scripts/bench.py
