@@ -1,6 +1,7 @@
 """Command line: one verb per job (ingest, extract, load, show, check, compare, missing, rules).
 
-Exit codes: 0 every file loaded, 1 some file rejected (or a check found errors), 2 usage error.
+Exit codes: 0 every file loaded, 1 some file rejected (or a check found errors), 2 usage
+error, 3 database error (locked by another process, damaged file).
 """
 
 from __future__ import annotations
@@ -243,7 +244,15 @@ def rules() -> None:
 
 
 def main() -> None:
-    app()
+    import duckdb
+
+    try:
+        app()
+    except duckdb.Error as exc:
+        # A locked or damaged database file: one clear line and its own exit code, so a
+        # scheduled job can tell "could not write" from "some files were rejected".
+        err.print(f"[red]database error: {' '.join(str(exc).split())[:300]}[/red]")
+        sys.exit(3)
 
 
 if __name__ == "__main__":

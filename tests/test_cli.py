@@ -69,3 +69,20 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert gk("ingest", str(tmp_path / "nope"), "--db", str(tmp_path / "g.duckdb"), cwd=tmp_path).returncode == 2
     assert gk("frobnicate", cwd=tmp_path).returncode == 2
     assert gk("check", "--db", str(tmp_path / "none.duckdb"), cwd=tmp_path).returncode == 2
+
+
+def test_locked_database_exit_3_and_nothing_lost(tmp_path: Path, wuhan_txt: Path) -> None:
+    db = tmp_path / "g.duckdb"
+    assert gk("ingest", str(wuhan_txt), "--db", str(db), "-j", "1", cwd=tmp_path).returncode == 0
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        r = gk("ingest", str(wuhan_txt), "--db", str(db), "-j", "1", cwd=tmp_path)
+        assert r.returncode == 3 and "database error" in r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM facts").fetchall() == [(200,)]
+    con.close()
