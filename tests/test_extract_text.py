@@ -187,3 +187,23 @@ def test_t2_four_small_tables_2019_and_money_in_yuan() -> None:
 def test_non_report_is_rejected() -> None:
     rec = extract_document(_doc("会议通知", "请各单位按时参加。", [["姓名", "电话"], ["张三", "123"]]))
     assert rec.status == "rejected" and "not an annual report" in (rec.reason or "")
+
+
+def test_agency_from_signature_when_title_has_none() -> None:
+    vals = _numbers(0)
+    doc = _doc("2023年政府信息公开工作年度报告", "一、总体情况", "本机关认真落实条例。",
+               T3_HEADER + _t3_rows(vals), "江城市某某区审计局", "2024年1月20日")
+    rec = extract_document(doc)
+    assert (rec.metadata["agency"], rec.metadata["agency_source"]) == ("江城市某某区审计局", "signature")
+    assert rec.metadata["published_on"] == "2024-01-20"
+    assert rec.metadata["year"] == 2023
+
+
+def test_aggregate_scope_from_preamble() -> None:
+    doc = _doc("江城市人民政府2023年政府信息公开工作年度报告",
+               "本报告由江城市人民政府办公室编制，汇总了全市各级行政机关政府信息公开工作情况。",
+               T3_HEADER + _t3_rows(_numbers(0)))
+    assert extract_document(doc).metadata["scope"] == "aggregate"
+    doc = _doc("江城市生态环境局2023年政府信息公开工作年度报告", "本报告由江城市生态环境局编制。",
+               T3_HEADER + _t3_rows(_numbers(0)))
+    assert extract_document(doc).metadata["scope"] == "agency"
