@@ -207,3 +207,15 @@ def test_aggregate_scope_from_preamble() -> None:
     doc = _doc("江城市生态环境局2023年政府信息公开工作年度报告", "本报告由江城市生态环境局编制。",
                T3_HEADER + _t3_rows(_numbers(0)))
     assert extract_document(doc).metadata["scope"] == "agency"
+
+
+def test_ocr_slips_in_labels() -> None:
+    from pipeline.extract.tables import _t3_row_key
+    from pipeline.normalize import norm_label
+
+    # （五）不予处理 read as 不子处理, 禁止 read as 茜止: one slip after the enumeration is fine
+    assert _t3_row_key(norm_label("（五）不子处理 1.信访举报投诉类申请"), "unavailable")[0] == "not_processed.petition"
+    assert _t3_row_key(norm_label("2.其他法律行政法规茜止公开"), "denied")[0] == "denied.prohibited_by_law"
+    # ... but 不再处理 inside a leaf label of （六） is not the group 不予处理
+    label = norm_label("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")
+    assert _t3_row_key(label, "other")[0] == "other.no_fee_paid"

@@ -118,6 +118,28 @@ def build_facts(found: Found, fmt: str) -> tuple[list[Fact], list[Finding]]:
     return facts, findings
 
 
+# Below this mean Tesseract confidence (0-100) a value read by OCR is not trusted without
+# a look: on the real reports measured here every digit read at 51 or more was right.
+OCR_REVIEW_CONFIDENCE = 50.0
+
+
+def _ocr_findings(facts: list[Fact], doc: Document) -> list[Finding]:
+    ocr = [f for f in facts if f.ocr_confidence is not None]
+    if not ocr:
+        return []
+    out = [Finding("ocr.used", "info",
+                   f"{len(ocr)} values read by OCR (lowest confidence {min(f.ocr_confidence for f in ocr):.0f})",
+                   f"{len(ocr)}个数值经OCR识别（最低置信度{min(f.ocr_confidence for f in ocr):.0f}）")]
+    low = [f for f in ocr if f.ocr_confidence < OCR_REVIEW_CONFIDENCE]
+    if low:
+        out.append(Finding("ocr.low_confidence", "error",
+                           f"{len(low)} values read by OCR with confidence under {OCR_REVIEW_CONFIDENCE:.0f}: "
+                           + ", ".join(f"{f.key} ({f.printed_text!r}, page {f.page})" for f in low[:8]),
+                           f"{len(low)}个OCR数值置信度低于{OCR_REVIEW_CONFIDENCE:.0f}，需人工核对",
+                           [f.key for f in low]))
+    return out
+
+
 def extract_document(doc: Document) -> Record:
     started = time.perf_counter()
     meta = extract_metadata(doc)
@@ -133,6 +155,7 @@ def extract_document(doc: Document) -> Record:
     facts, findings = build_facts(found, fmt)
     for rule, sev, msg, keys in found.notes:
         findings.append(Finding(rule, sev, msg, "", keys))
+    findings.extend(_ocr_findings(facts, doc))
     for note in meta.notes + doc.notes:
         findings.append(Finding("reader.note", "info", note))
     rec.metadata = {**meta.as_dict(), "format_version": fmt, "format_basis": how,

@@ -24,7 +24,31 @@ def _patterns(table_id: str, kind: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pats, key=lambda p: -len(p[0])))
 
 
+def fuzzy_find(text: str, pat: str) -> int:
+    """Position of `pat` in `text` allowing one wrong character (OCR reads 予 as 子,
+    禁 as 茜); only for patterns of four or more characters, where one slip cannot turn
+    one label into another. -1 when absent."""
+    n = len(pat)
+    if n < 4:
+        return -1
+    for i in range(len(text) - n + 1):
+        miss = 0
+        for a, b in zip(text[i:i + n], pat, strict=True):
+            if a != b:
+                miss += 1
+                if miss > 1:
+                    break
+        if miss <= 1:
+            return i
+    return -1
+
+
 def match(text: str, table_id: str, kind: str, prefix: str | None = None) -> str | None:
+    key = _match(text, table_id, kind, prefix, exact=True)
+    return key if key is not None else _match(text, table_id, kind, prefix, exact=False)
+
+
+def _match(text: str, table_id: str, kind: str, prefix: str | None, exact: bool) -> str | None:
     """Key whose pattern occurs in `text` (already norm_label'ed).
 
     A pattern that is just 其他 ("other") matches only a label that is exactly 其他
@@ -38,13 +62,14 @@ def match(text: str, table_id: str, kind: str, prefix: str | None = None) -> str
             if strip_enum(text) in ("其他", "其他结果", "其他组织"):
                 return key
             continue
-        if pat and pat in text:
+        if pat and (pat in text if exact else fuzzy_find(text, pat) >= 0):
             return key
     return None
 
 
 def find_all(text: str, table_id: str, kind: str) -> list[tuple[int, str, str]]:
-    """All (position, key, pattern) matches of `kind` patterns in text, in text order."""
+    """All (position, key, printed text) matches of `kind` patterns in text, in text order;
+    one-slip fuzzy matches only when nothing matches exactly."""
     out: list[tuple[int, str, str]] = []
     taken: list[tuple[int, int]] = []
     for pat, key in _patterns(table_id, kind):
@@ -57,4 +82,11 @@ def find_all(text: str, table_id: str, kind: str) -> list[tuple[int, str, str]]:
                 out.append((start, key, pat))
                 taken.append((start, end))
             start = text.find(pat, end)
+    if not out:
+        # A fuzzy hit must follow its enumeration (（五）不子处理 → 五不子处理): one slip
+        # also turns 不再处理 in the middle of a leaf label into 不予处理.
+        for pat, key in _patterns(table_id, kind):
+            start = fuzzy_find(text, pat)
+            if start > 0 and text[start - 1] in "一二三四五六七八九十":
+                out.append((start, key, text[start:start + len(pat)]))
     return sorted(out)
