@@ -14,7 +14,7 @@ APT_PKGS := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim antiwor
 help:
 	@echo "make run    - set up, ingest raw/ into $(DB), print an agency x year comparison"
 	@echo "make test   - set up and run the test suite"
-	@echo "make bench  - documents per second per file type"
+	@echo "make bench  - documents per second per file type (BENCH_ARGS=--ocr adds a scanned PDF)"
 	@echo "make lint   - ruff"
 
 $(STAMP): pyproject.toml
@@ -51,7 +51,7 @@ test: setup
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests scripts
