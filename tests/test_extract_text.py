@@ -219,3 +219,32 @@ def test_ocr_slips_in_labels() -> None:
     # ... but 不再处理 inside a leaf label of （六） is not the group 不予处理
     label = norm_label("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")
     assert _t3_row_key(label, "other")[0] == "other.no_fee_paid"
+
+
+T2_2021 = [
+    ["第二十条第（一）项"], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+    ["规章", "1", "0", "12"], ["行政规范性文件", "3", "1", "40"],
+    ["第二十条第（五）项"], ["信息内容", "本年处理决定数量"], ["行政许可", "205"],
+    ["第二十条第（六）项"], ["信息内容", "本年处理决定数量"], ["行政处罚", "17"], ["行政强制", "2"],
+    ["第二十条第（八）项"], ["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费", "3.25"],
+]
+T4 = [["行政复议", "行政诉讼"],
+      ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
+      ["", "", "", "", "", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+       "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+      [str(i) for i in range(15)]]
+
+
+def test_one_big_table_holding_all_three() -> None:
+    vals = _numbers(50)
+    big = T2_2021 + T3_HEADER + _t3_rows(vals) + T4
+    rec = extract_document(_doc("某局2023年政府信息公开工作年度报告", big))
+    fm = rec.fact_map()
+    assert len(rec.facts) == 200
+    assert {f.table_index for f in rec.facts} == {0}
+    assert fm["t2.normative_docs.in_force"].value == 40
+    assert str(fm["t2.fees.amount"].value) == "3.25"
+    assert fm["t3.carried_forward.total"].value == int(vals["carried_forward"][6])
+    assert [fm[f"t4.{r}.{c}"].value for r in ("reconsideration", "litigation_direct",
+                                               "litigation_after_reconsideration")
+            for c in ("upheld", "corrected", "other", "pending", "total")] == list(range(15))

@@ -109,3 +109,29 @@ def test_report_summary_headline_numbers(tmp_path: Path) -> None:
         v["t4.reconsideration.total"],
         v["t4.litigation_direct.total"] + v["t4.litigation_after_reconsideration.total"])]
     con.close()
+
+
+def test_blank_total_column_offers_derived_values(tmp_path: Path) -> None:
+    """A report printing the 总计 column blank: one finding, printed blanks kept, sums offered."""
+    import random
+
+    from pipeline import spec
+    from pipeline.extract import extract_document
+    from pipeline.synth import make_report
+    from tests.test_extract_text import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
+
+    rep = make_report(random.Random(8), "江城市某某局", 2023, scale=300)
+    cols = spec.col_keys("2021", "t3")
+    printed = {key: [str(rep.values[f"t3.{key}.{c}"]) for c in cols[:-1]] + [""] for _, key in T3_ROWS_2021}
+    rec = extract_document(_doc("江城市某某局2023年政府信息公开工作年度报告", T3_HEADER + _t3_rows(printed)))
+    assert [f.rule_id for f in rec.findings if f.rule_id.startswith("t3.")] == ["t3.blank_column"]
+    con = connect(tmp_path / "g.duckdb")
+    load_records(con, [rec])
+    assert query(con, "SELECT value, value_kind FROM facts WHERE table_id='t3' AND row_key='new_received' "
+                      "AND col_key='total'") == [(0, "blank")]
+    assert query(con, "SELECT value, derived_from_parts FROM facts_with_derived WHERE table_id='t3' "
+                      "AND row_key='new_received' AND col_key='total'") == [(rep.values["t3.new_received.total"], True)]
+    # derived only where the sum is not the printed 0 anyway
+    assert query(con, "SELECT count(*) FROM derived_facts") == [(sum(
+        1 for _, k in T3_ROWS_2021 if rep.values[f"t3.{k}.total"] != 0),)]
+    con.close()
