@@ -83,3 +83,15 @@ def labels(table_id: str | None = None, kind: str | None = None) -> tuple[Label,
     return tuple(
         r for r in rows if (table_id is None or r.table_id == table_id) and (kind is None or r.kind == kind)
     )
+
+
+def t3_result_rows(fmt: str) -> tuple[str, ...]:
+    """Result rows (一)…(六) of t3 in printed order (every row between 上年结转 and
+    (七)总计): `other` in 2019, the three `other.*` sub-rows in 2021."""
+    rows = row_keys(fmt, "t3")
+    return tuple(rows[rows.index("carried_over") + 1 : rows.index("total")])
+
+
+def t3_applicant_cols() -> tuple[str, ...]:
+    """The six applicant columns of t3 (every column but 总计), the same in both formats."""
+    return tuple(c for c in col_keys("2021", "t3") if c != "total")

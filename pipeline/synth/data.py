@@ -21,42 +21,12 @@ from pipeline import spec
 
 Number = int | Decimal
 
-APPLICANT_COLS: tuple[str, ...] = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_org",
-    "legal_service",
-    "other_org",
-)
+# The t3 structure comes from the spec (items.csv), like everywhere else.
+APPLICANT_COLS: tuple[str, ...] = spec.t3_applicant_cols()
 T3_COLS: tuple[str, ...] = (*APPLICANT_COLS, "total")
-
 # Result rows (一)…(六) of t3 section 三, in printed order; (七)总计 is their sum.
-_RESULTS_COMMON: tuple[str, ...] = (
-    "granted",
-    "partially_granted",
-    "denied.state_secret",
-    "denied.prohibited_by_law",
-    "denied.security_stability",
-    "denied.third_party_rights",
-    "denied.internal_affairs",
-    "denied.process_info",
-    "denied.enforcement_files",
-    "denied.inquiry_matters",
-    "unavailable.not_held",
-    "unavailable.needs_creation",
-    "unavailable.unclear_after_correction",
-    "not_processed.petition",
-    "not_processed.duplicate",
-    "not_processed.publication",
-    "not_processed.excessive",
-    "not_processed.confirmation",
-)
-OTHER_ROWS_2021: tuple[str, ...] = ("other.no_correction", "other.no_fee_paid", "other.other")
-T3_RESULT_ROWS: dict[str, tuple[str, ...]] = {
-    "2019": (*_RESULTS_COMMON, "other"),
-    "2021": (*_RESULTS_COMMON, *OTHER_ROWS_2021),
-}
+OTHER_ROWS_2021: tuple[str, ...] = tuple(r for r in spec.t3_result_rows("2021") if r.startswith("other."))
+T3_RESULT_ROWS: dict[str, tuple[str, ...]] = {fmt: spec.t3_result_rows(fmt) for fmt in spec.FORMATS}
 
 T4_ROWS: tuple[str, ...] = (
     "reconsideration",

@@ -23,7 +23,7 @@ from typing import Any
 
 from pipeline.normalize import nfkc, squash
 from pipeline.record import Fact, Finding, Record
-from pipeline.spec import col_keys, row_keys
+from pipeline.spec import col_keys, row_keys, t3_result_rows
 from pipeline.validate.messages import RuleInfo, label_zh, make_finding
 
 Number = int | Decimal
@@ -35,11 +35,7 @@ _T3_ALL_ROWS = row_keys("2021", "t3")
 OTHER_SPLIT: tuple[str, ...] = tuple(r for r in _T3_ALL_ROWS if r.startswith("other."))
 # Result rows (一) … (五): every row between carried_over and total, except the 其他处理
 # family, whose shape (one 2019 row or three 2021 sub-rows) depends on the report.
-_RESULT_BASE: tuple[str, ...] = tuple(
-    r
-    for r in _T3_ALL_ROWS[_T3_ALL_ROWS.index("carried_over") + 1 : _T3_ALL_ROWS.index("total")]
-    if not r.startswith("other")
-)
+_RESULT_BASE: tuple[str, ...] = tuple(r for r in t3_result_rows("2021") if not r.startswith("other"))
 T4_GROUPS: tuple[str, ...] = tuple(row_keys("2021", "t4"))
 T4_PARTS: tuple[str, ...] = tuple(c for c in col_keys("2021", "t4") if c != "total")
 
