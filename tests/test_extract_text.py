@@ -248,3 +248,22 @@ def test_one_big_table_holding_all_three() -> None:
     assert [fm[f"t4.{r}.{c}"].value for r in ("reconsideration", "litigation_direct",
                                                "litigation_after_reconsideration")
             for c in ("upheld", "corrected", "other", "pending", "total")] == list(range(15))
+
+
+def test_t4_printed_turned() -> None:
+    """Table 四 with a row per group and a column per outcome."""
+    t4 = [["", "", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+          ["行政复议", "", "1", "2", "3", "4", "10"],
+          ["行政诉讼", "未经复议直接起诉", "0", "1", "0", "0", "1"],
+          ["", "复议后起诉", "2", "0", "0", "1", "3"]]
+    rec = extract_document(_doc("某局2023年政府信息公开工作年度报告", "四、政府信息公开行政复议、行政诉讼情况", t4))
+    fm = rec.fact_map()
+    got = {k: fm[k].value for k in fm if k.startswith("t4.")}
+    assert got == {
+        "t4.reconsideration.upheld": 1, "t4.reconsideration.corrected": 2, "t4.reconsideration.other": 3,
+        "t4.reconsideration.pending": 4, "t4.reconsideration.total": 10,
+        "t4.litigation_direct.upheld": 0, "t4.litigation_direct.corrected": 1, "t4.litigation_direct.other": 0,
+        "t4.litigation_direct.pending": 0, "t4.litigation_direct.total": 1,
+        "t4.litigation_after_reconsideration.upheld": 2, "t4.litigation_after_reconsideration.corrected": 0,
+        "t4.litigation_after_reconsideration.other": 0, "t4.litigation_after_reconsideration.pending": 1,
+        "t4.litigation_after_reconsideration.total": 3}

@@ -85,13 +85,16 @@ def _has_numbers(row: Row) -> bool:
 
 
 def _content_kind(row: Row) -> str | None:
+    """A table's kind from labels only that table prints (总计 alone says nothing)."""
     j = row.joined
-    if lab.match(j, "t3", "row") or lab.match(j, "t3", "group"):
+    group = lab.match(j, "t3", "group")
+    if lab.match(j, "t3", "row") or (group and group != "total"):
         return "t3"
     if lab.match(j, "t2", "row") or "信息内容" in j:
         return "t2"
-    if any(columns.label_key(t, "t4") in ("litigation_direct", "litigation_after_reconsideration")
-           for t in row.texts):
+    keys = [columns.label_key(t, "t4") for t in row.texts]
+    if any(k in ("litigation_direct", "litigation_after_reconsideration") for k in keys) or \
+            sum(k in ("upheld", "corrected", "pending") for k in keys) >= 2:
         return "t4"
     return None
 
@@ -106,8 +109,9 @@ def _section_of(text: str) -> str | None:
 def segment(doc: Document) -> dict[str, list[Row]]:
     """Rows of each statistics table, in printed order, across tables and pages."""
     out: dict[str, list[Row]] = {"t2": [], "t3": [], "t4": []}
-    section: str | None = None
+    section: str | None = None  # the statistics table the current heading announces
     current: str | None = None
+    set_under: str | None = None  # the heading in force when `current` was decided
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             s = _section_of(block.text)
@@ -128,15 +132,14 @@ def segment(doc: Document) -> dict[str, list[Row]]:
                 continue  # a page number caught inside a table at a page break
             kind = _marker(row)
             if kind is None and first:
-                # A table without a printed marker: its section heading says what it
-                # is, else its labels do; a headerless continuation keeps the kind.
-                content = _content_kind(row)
-                if content is not None and (current is None or content != current):
-                    kind = section if section in out and content in (section, None) else content
-                elif current is None:
-                    kind = section if section in out else None
+                # A table without a printed marker: its own labels say what it is, else
+                # the section heading above it; a headerless table right after another
+                # under the same heading continues it (a table split by a page break).
+                kind = _content_kind(row)
+                if kind is None and section in out and (current is None or section != set_under):
+                    kind = section
             if kind is not None:
-                current = kind
+                current, set_under = kind, section
             first = False
             if current is not None:
                 out[current].append(row)
@@ -291,13 +294,43 @@ def _dedupe(texts: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------- t4
 
 
+_T4_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+_T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _t4_row_group(row: Row) -> str | None:
+    """The group a transposed t4 row is about (行政复议 | 未经复议直接起诉 | 复议后起诉)."""
+    keys = [columns.label_key(t, "t4") for t in row.texts if parse_value(t).kind == "text"]
+    specific = [k for k in keys if k in _T4_ROWS]
+    return specific[-1] if specific else None
+
+
+def _parse_t4_transposed(rows: list[Row], header: list[list[str]], found: Found) -> bool:
+    """Some reports print table 四 turned: a row per group, a column per outcome."""
+    outcomes = [k for r in header for t in r if (k := columns.label_key(t, "t4")) in _T4_OUTCOMES]
+    if sorted(outcomes) != sorted(_T4_OUTCOMES):
+        return False
+    hits = 0
+    for row in rows:
+        group = _t4_row_group(row)
+        vals = _value_cells(row, len(outcomes)) if group else None
+        if group is None or vals is None or not all(parse_value(c.text).kind != "text" for c in vals):
+            continue
+        for ckey, cell in zip(outcomes, vals, strict=True):
+            found.cells.append(RawCell("t4", group, ckey, cell, row.table.index, row.index))
+        hits += 1
+    return hits > 0
+
+
 def parse_t4(rows: list[Row], found: Found) -> None:
     header: list[list[str]] = []
     cols: list[str] | None = None
-    for row in rows:
+    for i, row in enumerate(rows):
         if any(columns.label_key(t, "t4") for t in row.texts) and not _has_numbers(row):
             header.append(row.anchor_texts())
             continue
+        if cols is None and _t4_row_group(row) and _parse_t4_transposed(rows[i:], header, found):
+            return
         if cols is None:
             cols = columns.resolve(header, "t4")
             if cols is None:
