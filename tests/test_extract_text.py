@@ -37,6 +37,7 @@ def test_title_variants() -> None:
     assert find_title(["某县人民政府办公室关于2022年政府信息公开工作年度报告"])[1:] == ("某县人民政府办公室", 2022)
     assert find_title(["某区民政局二〇二〇年政府信息公开工作年度报告"])[1:] == ("某区民政局", 2020)
     assert find_title(["2021年政府信息公开工作年度报告"])[1:] == ("", 2021)
+    assert find_title(["江城市财政局政府信息公开工作年度报告（2022年度）"])[1:] == ("江城市财政局", 2022)
     assert find_title(["一、总体情况", "本机关全年工作"]) is None
     assert str(parse_date("二〇二五年一月十三日")) == "2025-01-13"
     assert str(parse_date("2025年3月31日")) == "2025-03-31"

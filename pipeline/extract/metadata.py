@@ -15,6 +15,10 @@ _TITLE = re.compile(
     r"(?P<agency>[^，。；：:！？\s]{0,60}?)(?:关于)?" + _YEAR
     + r"年(?:度)?(?:的)?(?:政府|政务)?信息公开(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?报告"
 )
+# …政府信息公开工作年度报告（2024年度）: the year after the title, in brackets.
+_TITLE_YEAR_AFTER = re.compile(
+    r"(?P<agency>[^，。；：:！？\s]{0,60}?)(?:政府|政务)?信息公开(?:工作)?(?:年度)?报告[（(]" + _YEAR + r"年?度?[)）]"
+)
 _CN_NUM = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年(?P<m>[0-9一二三四五六七八九十]{1,3})月(?P<d>[0-9一二三四五六七八九十]{1,3})日")
 _PERIOD = re.compile(
@@ -71,7 +75,7 @@ def find_title(lines: list[str]) -> tuple[str, str, int] | None:
         joined = ""
         for j in range(i, min(i + 3, len(head))):
             joined += head[j]
-            m = _TITLE.search(joined)
+            m = _TITLE.search(joined) or _TITLE_YEAR_AFTER.search(joined)
             if m and len(m.group(0)) <= 80:
                 agency = m["agency"].strip("《》“”\"")
                 return m.group(0), agency, _year(m["year"])
