@@ -1,22 +1,27 @@
 """The extract stage over many files: discovery, parallel workers, resumable output.
 
 Each document's record lands in extracted/<sha256>.json atomically, so a killed run
-leaves only whole records and a rerun extracts only what is not there yet.
+leaves only whole records and a rerun extracts only what is not there yet. A file that
+hangs is stopped after a time limit, and a file that crashes its worker process is
+rejected on its own; the rest of the batch carries on either way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.record import Record, write_record
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+DEFAULT_TIMEOUT = 600  # seconds per file; OCR of a long scanned report takes minutes
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
@@ -32,10 +37,7 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
             out.append(p)
         else:
             raise FileNotFoundError(str(p))
-    seen: dict[Path, None] = {}
-    for p in out:
-        seen.setdefault(p, None)
-    return list(seen)
+    return list(dict.fromkeys(out))
 
 
 @dataclass
@@ -59,74 +61,95 @@ def _sha_of(path: Path) -> str | None:
         return None
 
 
-def _work(path: str, out_dir: str, force: bool) -> tuple[str, str, str, str | None, str | None, bool]:
+class FileTimeout(BaseException):
+    """A BaseException, like KeyboardInterrupt, so that the readers' and the extractor's
+    `except Exception` (which turn errors into rejected records) do not swallow it."""
+
+
+@contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """Raise FileTimeout in this (main) thread after `seconds`; 0 means no limit."""
+    if seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeout(f"took longer than {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _rejected(path: Path, reason: str, out_dir: Path) -> Outcome:
+    sha = _sha_of(path) or hashlib.sha256(str(path).encode()).hexdigest()
+    rec = Record(sha256=sha, source_path=str(path), file_type=None, status="rejected", reason=reason)
+    return Outcome(path, sha, rec.status, rec.reason, write_record(rec, out_dir))
+
+
+def _work(path: Path, out_dir: Path, force: bool, timeout: int) -> Outcome:
     from pipeline import __version__
-    from pipeline.extract import extract_file
+    from pipeline import extract as extract_mod
     from pipeline.record import read_record
 
-    p = Path(path)
-    sha = _sha_of(p)
-    target = Path(out_dir) / f"{sha}.json" if sha else None
+    sha = _sha_of(path)
+    target = out_dir / f"{sha}.json" if sha else None
     if target is not None and target.exists() and not force:
         try:
             rec = read_record(target)
             # A record made by another version of the extractor is made again.
             if rec.provenance.get("extractor") == f"gongkai {__version__}":
-                return path, rec.sha256, rec.status, rec.reason, str(target), True
+                return Outcome(path, rec.sha256, rec.status, rec.reason, target, True)
         except Exception:  # a damaged record is simply redone
             pass
-    rec: Record = extract_file(p)
-    written = write_record(rec, Path(out_dir))
-    return path, rec.sha256, rec.status, rec.reason, str(written), False
+    try:
+        with _deadline(timeout):
+            rec = extract_mod.extract_file(path)
+    except FileTimeout as exc:
+        return _rejected(path, f"extraction stopped: {exc}", out_dir)
+    return Outcome(path, rec.sha256, rec.status, rec.reason, write_record(rec, out_dir))
 
 
 def extract_many(
-    files: list[Path], out_dir: Path, jobs: int = 1, force: bool = False,
+    files: list[Path], out_dir: Path, jobs: int = 1, force: bool = False, timeout: int = DEFAULT_TIMEOUT,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> Iterator[Outcome]:
     """Extract files to out_dir with `jobs` worker processes; yields outcomes as they finish."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for o in _run(files, out_dir, jobs, force, timeout):
+        if on_done:
+            on_done(o)
+        yield o
+
+
+def _run(files: list[Path], out_dir: Path, jobs: int, force: bool, timeout: int) -> Iterator[Outcome]:
     if jobs <= 1:
-        results: Iterable = (_work(str(f), str(out_dir), force) for f in files)
-        for r in results:
-            o = Outcome(Path(r[0]), r[1], r[2], r[3], Path(r[4]) if r[4] else None, r[5])
-            if on_done:
-                on_done(o)
-            yield o
+        for f in files:
+            yield _work(f, out_dir, force, timeout)
         return
-    done: set[str] = set()
+    done: set[Path] = set()
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futs = {pool.submit(_work, str(f), str(out_dir), force): f for f in files}
+            futs = [pool.submit(_work, f, out_dir, force, timeout) for f in files]
             for fut in as_completed(futs):
-                r = fut.result()
-                done.add(r[0])
-                o = Outcome(Path(r[0]), r[1], r[2], r[3], Path(r[4]) if r[4] else None, r[5])
-                if on_done:
-                    on_done(o)
+                o = fut.result()
+                done.add(o.path)
                 yield o
     except BrokenProcessPool:
         # A worker died (a native library crashed on some file). Redo what is left one
         # file per fresh process, so the culprit is found and rejected and the rest load.
         for f in files:
-            if str(f) in done:
-                continue
-            o = _isolated(f, out_dir, force)
-            if on_done:
-                on_done(o)
-            yield o
+            if f not in done:
+                yield _isolated(f, out_dir, force, timeout)
 
 
-def _isolated(f: Path, out_dir: Path, force: bool) -> Outcome:
+def _isolated(f: Path, out_dir: Path, force: bool, timeout: int) -> Outcome:
     try:
         with ProcessPoolExecutor(max_workers=1) as pool:
-            r = pool.submit(_work, str(f), str(out_dir), force).result()
-        return Outcome(Path(r[0]), r[1], r[2], r[3], Path(r[4]) if r[4] else None, r[5])
+            return pool.submit(_work, f, out_dir, force, timeout).result()
     except BrokenProcessPool:
-        from pipeline.record import Record
-
-        sha = _sha_of(f) or hashlib.sha256(str(f).encode()).hexdigest()
-        rec = Record(sha256=sha, source_path=str(f), file_type=None, status="rejected",
-                     reason="the reader crashed its worker process on this file")
-        written = write_record(rec, out_dir)
-        return Outcome(f, sha, rec.status, rec.reason, written)
+        return _rejected(f, "the reader crashed its worker process on this file", out_dir)

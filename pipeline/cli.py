@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from pipeline.batch import DEFAULT_TIMEOUT
 from pipeline.db import DEFAULT_DB
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -30,13 +31,14 @@ err = Console(stderr=True)
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file.", envvar="GONGKAI_DB")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder of extracted records.", envvar="GONGKAI_EXTRACTED")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")]
+TimeoutOpt = Annotated[int, typer.Option("--timeout", help="Seconds one file may take before it is rejected (0: no limit).")]
 
 
 def _jobs(j: int) -> int:
     return j if j > 0 else max(1, os.cpu_count() or 1)
 
 
-def _extract(paths: list[Path], out: Path, jobs: int, force: bool, quiet: bool) -> list:
+def _extract(paths: list[Path], out: Path, jobs: int, force: bool, quiet: bool, timeout: int) -> list:
     from pipeline.batch import discover, extract_many
 
     try:
@@ -48,7 +50,7 @@ def _extract(paths: list[Path], out: Path, jobs: int, force: bool, quiet: bool) 
     with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err, disable=quiet or not err.is_terminal) as prog:
         task = prog.add_task("", total=len(files))
-        for o in extract_many(files, out, jobs=_jobs(jobs), force=force):
+        for o in extract_many(files, out, jobs=_jobs(jobs), force=force, timeout=timeout):
             outcomes.append(o)
             prog.update(task, advance=1, description=o.path.name[:40])
             if o.status == "rejected":
@@ -71,9 +73,10 @@ def extract(
     jobs: JobsOpt = 0,
     force: Annotated[bool, typer.Option(help="Extract again even when a record exists.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
     """Read and extract documents into OUT (one JSON record per document); no database."""
-    outcomes = _extract(paths, out, jobs, force, quiet)
+    outcomes = _extract(paths, out, jobs, force, quiet, timeout)
     _summary(outcomes)
     raise typer.Exit(1 if any(o.status == "rejected" for o in outcomes) else 0)
 
@@ -106,13 +109,14 @@ def ingest(
     jobs: JobsOpt = 0,
     force: Annotated[bool, typer.Option(help="Extract again even when a record exists.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
     """Extract then load: the whole pipeline for a batch of files."""
     from pipeline.db import connect
     from pipeline.load import load_records
     from pipeline.record import read_record
 
-    outcomes = _extract(paths, out, jobs, force, quiet)
+    outcomes = _extract(paths, out, jobs, force, quiet, timeout)
     records = [read_record(o.record_path) for o in outcomes if o.record_path]
     con = connect(db)
     res = load_records(con, records, replace=force)

@@ -60,3 +60,24 @@ def test_discover_recursive_skips_hidden(tmp_path: Path) -> None:
     assert [p.name for p in discover([tmp_path])] == ["c.docx", "b.txt"]
     with pytest.raises(FileNotFoundError):
         discover([tmp_path / "nope"])
+
+
+def test_a_hanging_file_is_stopped_and_rejected(tmp_path: Path, wuhan_txt: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    files = _corpus(tmp_path, wuhan_txt, 2)
+    real = extract_mod.extract_file
+
+    def slow(path):
+        if Path(path).name == "r0.txt":
+            time.sleep(30)
+        return real(path)
+
+    monkeypatch.setattr(extract_mod, "extract_file", slow)
+    start = time.monotonic()
+    outcomes = {o.path.name: o for o in extract_many(files, tmp_path / "ex", jobs=1, timeout=1)}
+    assert time.monotonic() - start < 15
+    assert outcomes["r0.txt"].status == "rejected"
+    assert outcomes["r0.txt"].reason == "extraction stopped: took longer than 1 s"
+    assert outcomes["r1.txt"].status == "ok"
