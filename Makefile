@@ -30,7 +30,9 @@ setup: $(STAMP) system-deps
 system-deps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing soffice"; \
-	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract"; \
+	tesseract --list-langs 2>/dev/null | grep -qx chi_sim || missing="$$missing tesseract-chi_sim"; \
+	command -v antiword >/dev/null 2>&1 || missing="$$missing antiword"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing cjk-font"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages for:$$missing"; \
