@@ -141,13 +141,17 @@ def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], repl
         if todo:
             ids = pd.DataFrame({"report_id": [r.sha256 for r in todo]})
             con.register("_ids", ids)
+            # A replaced report may have been filed under another agency name before;
+            # that agency's series is checked again too.
+            before = {a for (a,) in query(con, "SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL "
+                                              "AND report_id IN (SELECT report_id FROM _ids)")}
             for t in TABLES:
                 con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM _ids)")
             con.unregister("_ids")
             frames = _frames(todo, now)
             for t in TABLES:
                 _insert(con, t, frames[t])
-            agencies = sorted({r.metadata.get("agency") for r in todo if r.metadata.get("agency")})
+            agencies = sorted(before | {r.metadata.get("agency") for r in todo if r.metadata.get("agency")})
             _recompute_versions(con)
             _crossyear(con, agencies)
         con.execute(
