@@ -268,3 +268,10 @@ def test_t4_printed_turned() -> None:
         "t4.litigation_after_reconsideration.upheld": 2, "t4.litigation_after_reconsideration.corrected": 0,
         "t4.litigation_after_reconsideration.other": 0, "t4.litigation_after_reconsideration.pending": 1,
         "t4.litigation_after_reconsideration.total": 3}
+
+
+def test_title_from_document_properties_when_body_has_none() -> None:
+    doc = _doc("一、总体情况", "本局认真落实条例。", T3_HEADER + _t3_rows(_numbers(0)))
+    doc.metadata["docx_title"] = "江城市水务局2022年政府信息公开工作年度报告"
+    m = extract_document(doc).metadata
+    assert (m["agency"], m["year"], m["agency_source"]) == ("江城市水务局", 2022, "document_properties")

@@ -32,7 +32,7 @@ _SIGNATURE_BAD = re.compile(r"[，。；：:！？,;]|^\d|^附件|^联系|^地�
 class Meta:
     title: str | None = None
     agency: str | None = None
-    agency_source: str | None = None  # title, signature, html_title
+    agency_source: str | None = None  # title, signature, html_title, document_properties
     year: int | None = None
     published_on: str | None = None
     period_start: str | None = None
@@ -105,10 +105,13 @@ def extract_metadata(doc: Document) -> Meta:
     meta = Meta()
     lines = [p.text for p in doc.paragraphs]
     hit = find_title(lines)
-    if hit is None and doc.metadata.get("html_title"):
-        hit = find_title([doc.metadata["html_title"]])
-        if hit:
-            meta.agency_source = "html_title"
+    if hit is None:
+        # The body prints no title (or it sits in the page header, which readers skip):
+        # the file's own title property (HTML <title>, Word/PDF document title) may.
+        for key in ("html_title", "docx_title", "Title"):
+            if doc.metadata.get(key) and (hit := find_title([doc.metadata[key]])):
+                meta.agency_source = "html_title" if key == "html_title" else "document_properties"
+                break
     if hit:
         meta.title, agency, meta.year = hit
         if agency:
