@@ -7,25 +7,42 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pipeline.model import Document
-from pipeline.normalize import cn_year, nfkc, squash
+from pipeline.normalize import nfkc, squash
 
-_YEAR = r"(?P<year>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})"
-# 政府信息公开工作年度报告 and its variants: 年度, 工作报告, 关于…的报告, 情况报告.
-_TITLE = re.compile(
-    r"(?P<agency>[^，。；：:！？\s]{0,60}?)(?:关于)?" + _YEAR
-    + r"年(?:度)?(?:的)?(?:政府|政务)?信息公开(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?报告"
+# Chinese numerals as printed in dates; ○ (U+25CB) and ◯ stand in for 〇 in many reports.
+_CN_DIGITS = "〇○◯零一二三四五六七八九"
+_CN_NUM = {"〇": 0, "○": 0, "◯": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+           "八": 8, "九": 9}
+_YEAR = rf"(?P<year>(?:19|20)\d{{2}}|[{_CN_DIGITS}]{{4}})"
+_AGENCY = r"(?P<agency>[^，。；：:！？\s]{0,60}?)"
+_REPORT = r"(?:政府|政务)?信息公开(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?报告"
+# 政府信息公开工作年度报告 and its variants: 年度, 工作报告, 关于(公布)…的报告, 情况报告.
+_TITLES = (
+    re.compile(_AGENCY + r"(?:关于(?:公布|印发|发布|报送)?)?" + _YEAR + r"年(?:度)?(?:的)?" + _REPORT),
+    # 2023年江城市统计局政府信息公开工作年度报告: the year first.
+    re.compile(r"^" + _YEAR + r"年(?:度)?" + _AGENCY + _REPORT),
+    # …政府信息公开工作年度报告（2024年度）: the year after the title, in brackets.
+    re.compile(_AGENCY + _REPORT + r"[（(]" + _YEAR + r"年?度?[)）]"),
 )
-# …政府信息公开工作年度报告（2024年度）: the year after the title, in brackets.
-_TITLE_YEAR_AFTER = re.compile(
-    r"(?P<agency>[^，。；：:！？\s]{0,60}?)(?:政府|政务)?信息公开(?:工作)?(?:年度)?报告[（(]" + _YEAR + r"年?度?[)）]"
+# What stands before the agency on a title line and is not part of it.
+_TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?|[^〔\[]*[〔\[]\d{4}[〕\]]\d+号)")
+_DATE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_DIGITS}]{{4}})年(?P<m>[0-9一二三四五六七八九十]{{1,3}})月"
+    r"(?:(?P<d>[0-9一二三四五六七八九十]{1,3})日)?"
 )
-_CN_NUM = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_DATE = re.compile(r"(?P<y>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年(?P<m>[0-9一二三四五六七八九十]{1,3})月(?P<d>[0-9一二三四五六七八九十]{1,3})日")
 _PERIOD = re.compile(
-    r"统计期限(?:为|是|:)?(?:自)?(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?(?:至|到|-|—|~)(?P<y2>\d{4})年(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日"
+    r"统计(?:期限|时限|时间|数据|区间)(?:为|是|:)?(?:从|自)?(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?"
+    r"(?:至|到|-|—|~)(?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日"
 )
-_AGGREGATE = re.compile(r"全(?:市|区|县|省|州|盟|旗|镇|自治区)(?:各级|政府信息公开|行政机关|各单位|范围|共|累计)")
+# Wording that says the report covers a whole government's departments and levels, not
+# a mention of city-wide work (根据全市政府信息公开工作统一部署 is still one agency's report).
+_AGGREGATE = re.compile(
+    r"(?:涵盖|包括|汇总|统计了?)全(?:市|区|县|省|州|盟|旗|自治区)"
+    r"|全(?:市|区|县|省|州|盟|旗|自治区)各级(?:行政机关|政府|部门)"
+    r"|全(?:市|区|县|省)(?:共|累计)(?:新)?(?:收到|受理)"
+)
 _SIGNATURE_BAD = re.compile(r"[，。；：:！？,;]|^\d|^附件|^联系|^地址|^电话")
+_SEAL = re.compile(r"[(（](?:印章|盖章|公章|章)[)）]$")
 
 
 @dataclass
@@ -55,36 +72,41 @@ def _int_cn(text: str) -> int:
 
 
 def _year(text: str) -> int:
-    return int(text) if text.isdigit() else (cn_year(text) or 0)
+    return int(text) if text.isdigit() else int("".join(str(_CN_NUM[c]) for c in text))
 
 
 def parse_date(text: str) -> date | None:
+    """The first 年月日 date in the text; a date printed without its day is the 1st."""
     m = _DATE.search(squash(nfkc(text)))
     if not m:
         return None
     try:
-        return date(_year(m["y"]), _int_cn(m["m"]), _int_cn(m["d"]))
+        return date(_year(m["y"]), _int_cn(m["m"]), _int_cn(m["d"]) if m["d"] else 1)
     except (ValueError, KeyError):
         return None
 
 
 def find_title(lines: list[str]) -> tuple[str, str, int] | None:
-    """(title, agency, year) from the first lines; the title may be split over lines."""
+    """(title, agency, year) from the first lines.
+
+    One line on its own is tried before two or three joined, so a 文号 or 附件 line
+    above the title never runs into the agency; joining is for titles broken over lines.
+    """
     head = [squash(nfkc(t)) for t in lines[:12] if t.strip()]
-    for i in range(len(head)):
-        joined = ""
-        for j in range(i, min(i + 3, len(head))):
-            joined += head[j]
-            m = _TITLE.search(joined) or _TITLE_YEAR_AFTER.search(joined)
-            if m and len(m.group(0)) <= 80:
-                agency = m["agency"].strip("《》“”\"")
-                return m.group(0), agency, _year(m["year"])
+    for width in (1, 2, 3):
+        for i in range(len(head) - width + 1):
+            joined = "".join(head[i:i + width])
+            for rx in _TITLES:
+                m = rx.search(joined)
+                if m and len(m.group(0)) <= 80:
+                    agency = _TITLE_PREFIX.sub("", m["agency"]).strip("《》“”\"")
+                    return m.group(0), agency, _year(m["year"])
     return None
 
 
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     """(agency, date) from the closing lines: the last date and the short line above it."""
-    tail = [squash(nfkc(t)) for t in lines[-8:] if t.strip()]
+    tail = [_SEAL.sub("", squash(nfkc(t))) for t in lines[-8:] if t.strip()]
     for k in range(len(tail) - 1, -1, -1):
         line = tail[k]
         if len(line) <= 20 and _DATE.fullmatch(line.strip("()（）")):
@@ -97,8 +119,18 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
         m = _DATE.search(line)
         if m and m.end() == len(line) and 0 < m.start() <= 40 and not _SIGNATURE_BAD.search(line[: m.start()]):
             d = parse_date(line)
-            return line[: m.start()], d.isoformat() if d else None
+            return _SEAL.sub("", line[: m.start()]) or None, d.isoformat() if d else None
     return None, None
+
+
+def _dated_under_title(lines: list[str]) -> str | None:
+    """Some reports print the date under the title instead of at the end: （2024年1月20日）."""
+    for t in lines[:6]:
+        line = squash(nfkc(t)).strip("()（）")
+        if 0 < len(line) <= 16 and _DATE.fullmatch(line):
+            d = parse_date(line)
+            return d.isoformat() if d else None
+    return None
 
 
 def extract_metadata(doc: Document) -> Meta:
@@ -107,9 +139,9 @@ def extract_metadata(doc: Document) -> Meta:
     hit = find_title(lines)
     if hit is None:
         # The body prints no title (or it sits in the page header, which readers skip):
-        # the file's own title property (HTML <title>, Word/PDF document title) may.
-        for key in ("html_title", "docx_title", "Title"):
-            if doc.metadata.get(key) and (hit := find_title([doc.metadata[key]])):
+        # the file's own title property or page header (HTML <title>, Word/PDF) may.
+        for key in ("html_title", "docx_header", "docx_title", "Title"):
+            if doc.metadata.get(key) and (hit := find_title(doc.metadata[key].splitlines())):
                 meta.agency_source = "html_title" if key == "html_title" else "document_properties"
                 break
     if hit:
@@ -118,7 +150,7 @@ def extract_metadata(doc: Document) -> Meta:
             meta.agency = agency
             meta.agency_source = meta.agency_source or "title"
     sig_agency, published = _signature(lines)
-    meta.published_on = published
+    meta.published_on = published or _dated_under_title(lines)
     if not meta.agency and sig_agency:
         meta.agency = sig_agency
         meta.agency_source = "signature"
@@ -127,12 +159,13 @@ def extract_metadata(doc: Document) -> Meta:
     if pm:
         try:
             meta.period_start = date(int(pm["y1"]), int(pm["m1"]), int(pm["d1"])).isoformat()
-            meta.period_end = date(int(pm["y2"]), int(pm["m2"]), int(pm["d2"])).isoformat()
+            # 2023年1月1日至12月31日: the end's year is the start's when not printed
+            meta.period_end = date(int(pm["y2"] or pm["y1"]), int(pm["m2"]), int(pm["d2"])).isoformat()
         except ValueError:
             meta.notes.append("statistics period printed with an impossible date")
         if meta.year is None and meta.period_end:
             meta.year = int(meta.period_end[:4])
     preamble = squash(nfkc("".join(lines[:4])))
-    if _AGGREGATE.search((meta.title or "") + preamble) or re.search(r"全(?:市|区|县|省)", meta.title or ""):
+    if _AGGREGATE.search(preamble) or re.search(r"全(?:市|区|县|省|州|盟|旗)", meta.title or ""):
         meta.scope = "aggregate"
     return meta

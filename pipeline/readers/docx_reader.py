@@ -107,6 +107,9 @@ def read_docx(path: str, data: bytes, sha256: str) -> Document:
     body = document.element.body
     reader.read_blocks(body, doc)
     doc.metadata.update(_core_metadata(document))
+    header = _header_text(document)
+    if header:
+        doc.metadata["docx_header"] = header
     if reader.text_boxes:
         doc.notes.append(f"{reader.text_boxes} text box(es) ignored")
     if reader.alt_chunks:
@@ -180,6 +183,24 @@ def _core_metadata(document: DocxDocument) -> dict[str, str]:
         if value:
             out[key] = str(value)
     return out
+
+
+def _header_text(document: DocxDocument) -> str:
+    """Text of the page headers: some reports print their title only there. Kept as
+    metadata, not body text, so it never repeats inside the report."""
+    lines: list[str] = []
+    try:
+        for section in document.sections:
+            for hdr in (section.first_page_header, section.header):
+                if hdr.is_linked_to_previous:
+                    continue
+                for para in hdr.paragraphs:
+                    text = _clean(para.text)
+                    if text and text not in lines:
+                        lines.append(text)
+    except Exception:  # a malformed header part is not worth rejecting a report
+        return ""
+    return "\n".join(lines)
 
 
 def _clean(text: str) -> str:
