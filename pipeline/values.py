@@ -17,11 +17,17 @@ DASHES = {"-", "—", "——", "–", "―", "/", "／", "\\", "无", "不适�
 _NUM = re.compile(r"^(?P<sign>[+\-−]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<unit>万元|元|件|项|个|次|条|宗|人次)?$")
 
 
+# Footnote marks after a number: 1483* or 1483①. They must go before NFKC, which turns
+# ① and ¹ into the digit 1 and so 1483① into 14831.
+_FOOTNOTE = re.compile(r"(?<=\d)\s*(?:[*＊※†‡]+|[①-⑳⑴-⒇⒈-⒛¹²³⁴-⁹]|[(（][注\d]+[)）]|注\d*)\s*$")
+
+
 @dataclass(frozen=True)
 class Parsed:
     value: int | Decimal | None
     kind: str  # number, blank, dash, text
     unit: str | None = None  # unit printed in the cell, if any
+    footnote: str | None = None  # a footnote mark printed after the number, dropped
 
 
 def parse_value(text: str | None, money: bool = False, column_unit: str | None = None) -> Parsed:
@@ -30,7 +36,11 @@ def parse_value(text: str | None, money: bool = False, column_unit: str | None =
     `money` makes the result a Decimal in 万元; `column_unit` is the unit printed in the
     column header (元 or 万元), used when the cell itself prints none.
     """
-    raw = squash(nfkc(text or "")).replace("|", "")
+    text = text or ""
+    mark = _FOOTNOTE.search(text)
+    if mark:
+        text = text[: mark.start()]
+    raw = squash(nfkc(text)).replace("|", "")
     if raw == "":
         return Parsed(Decimal(0) if money else 0, "blank")
     if raw in DASHES or set(raw) <= set("-—–―/／_"):
@@ -48,10 +58,10 @@ def parse_value(text: str | None, money: bool = False, column_unit: str | None =
             return Parsed(None, "text")
         if (unit or column_unit) == "元":
             amount = amount / Decimal(10000)
-        return Parsed(sign * amount, "number", unit)
+        return Parsed(sign * amount, "number", unit, mark.group().strip() if mark else None)
     if m["frac"] and set(m["frac"]) != {"0"}:
         return Parsed(None, "text", unit)  # a fractional count is not a count
-    return Parsed(sign * int(digits), "number", unit)
+    return Parsed(sign * int(digits), "number", unit, mark.group().strip() if mark else None)
 
 
 def numeric_tokens(text: str) -> list[str] | None:

@@ -53,6 +53,11 @@ def _fact(rc: RawCell, row_key: str, fmt: str) -> tuple[Fact, Finding | None]:
         finding = Finding("value.unreadable", "error",
                           f"{fact.key}: cannot read {rc.cell.text!r} as a number ({where})",
                           f"{fact.key}：无法识别为数字：{rc.cell.text!r}（{where}）", [fact.key], None, rc.cell.text)
+    elif p.footnote:
+        finding = Finding("value.footnote", "info",
+                          f"{fact.key}: printed {rc.cell.text!r}, footnote mark {p.footnote!r} dropped ({where})",
+                          f"{fact.key}：印为“{rc.cell.text}”，已去掉注释标记“{p.footnote}”（{where}）",
+                          [fact.key], str(p.value), rc.cell.text)
     elif p.kind == "dash":
         finding = Finding("value.dash", "info",
                           f"{fact.key}: printed {rc.cell.text!r}, counted as 0 ({where})",
