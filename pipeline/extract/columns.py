@@ -30,7 +30,8 @@ GROUPS: dict[str, dict[str, tuple[int, set[str]]]] = {
     },
 }
 TOP_LEVEL = {
-    "t3": {"natural_person", "legal_entity", "total"},
+    # the organisation columns stand at the top when no 法人或其他组织 band is printed
+    "t3": {"natural_person", "legal_entity", "total", *_T3_ORGS},
     "t4": {"reconsideration", "litigation"},
 }
 CANONICAL = {
@@ -56,14 +57,6 @@ class _Slot:
             return self
         return None
 
-    def leaves(self) -> list[str]:
-        if self.key not in GROUPS_ALL:
-            return [self.key]
-        out: list[str] = []
-        for child in self.children:
-            out.extend(child.leaves() if child.key in GROUPS_ALL else [child.key])
-        return out
-
     def paths(self, table_id: str) -> list[str]:
         """t4 keys as row.col (reconsideration.upheld); t3 keys as col."""
         if self.key not in GROUPS[table_id]:
@@ -79,7 +72,6 @@ class _Slot:
         return out
 
 
-GROUPS_ALL = {k for g in GROUPS.values() for k in g}
 
 
 def label_key(text: str, table_id: str) -> str | None:
@@ -89,8 +81,10 @@ def label_key(text: str, table_id: str) -> str | None:
     return lab.match(t, table_id, "colgroup") or lab.match(t, table_id, "col")
 
 
-def resolve(header_rows: list[list[str]], table_id: str) -> list[str] | None:
-    """Column keys in printed order, or None when the header cannot be read."""
+def resolve(header_rows: list[list[str]], table_id: str, partial: bool = False) -> list[str] | None:
+    """Column keys in printed order, or None when the header cannot be read.
+
+    `partial` accepts whole groups of t4 (行政复议 printed in a table of its own)."""
     tops: list[_Slot] = []
     for row in header_rows:
         for text in row:
@@ -110,6 +104,9 @@ def resolve(header_rows: list[list[str]], table_id: str) -> list[str] | None:
     keys: list[str] = []
     for top in tops:
         keys.extend(top.paths(table_id))
-    if sorted(keys) != sorted(CANONICAL[table_id]):
-        return None
-    return keys
+    if sorted(keys) == sorted(CANONICAL[table_id]):
+        return keys
+    if partial and keys and len(set(keys)) == len(keys) and set(keys) <= set(CANONICAL[table_id]) \
+            and len(keys) % 5 == 0:
+        return keys
+    return None

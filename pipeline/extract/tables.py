@@ -233,30 +233,87 @@ def _value_cells(row: Row, k: int) -> list[Cell] | None:
     return None
 
 
+# 三、本年度办理结果: the heading over the result rows, merged down the first column or
+# printed as a row of its own; it is part of no key.
+_RESULTS_HEADING = re.compile(r"^三?本年度?办理结果")
+
+
+def grid_positions(header: list[Row], table_id: str) -> dict[int, list[tuple[int, str]]]:
+    """Grid column → key for each grid width the header rows have.
+
+    Reads each grid column's header labels top-down (merged cells carry their anchor's
+    text) and keeps the deepest: a sliver column with no label holds no value, and a
+    column two grid columns wide counts once. Only a header naming every column of t3
+    (for t4: a whole number of groups) is used.
+    """
+    out: dict[int, list[tuple[int, str]]] = {}
+    widths = {len(r.cells) for r in header}
+    for width in widths:
+        rows = [r for r in header if len(r.cells) == width]
+        positions: list[tuple[int, str]] = []
+        for ci in range(width):
+            keys = [columns.label_key(r.cells[ci].text, table_id) for r in rows]
+            key = _column_key(keys, table_id)
+            if key is None:
+                continue
+            if positions and positions[-1][1] == key:
+                continue  # the same merged header cell over a second grid column
+            if any(k == key for _, k in positions):
+                positions = []
+                break  # the same column twice, apart: not a header to trust
+            positions.append((ci, key))
+        keys = [k for _, k in positions]
+        full = columns.CANONICAL[table_id]
+        if (table_id == "t3" and sorted(keys) == sorted(full)) or (
+                table_id == "t4" and keys and len(keys) % 5 == 0 and set(keys) <= set(full)):
+            out[width] = positions
+    return out
+
+
+def _column_key(keys: list[str | None], table_id: str) -> str | None:
+    if table_id == "t3":
+        cols = [k for k in keys if k in columns.CANONICAL["t3"]]
+        return cols[-1] if cols else None
+    groups = [k for k in keys if k in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")]
+    outcomes = [k for k in keys if k in ("upheld", "corrected", "other", "pending", "total")]
+    return f"{groups[-1]}.{outcomes[-1]}" if groups and outcomes else None
+
+
+def _is_header_repeat(row: Row, table_id: str) -> bool:
+    """A header row printed again after a page break: several column labels, no numbers."""
+    keys = {columns.label_key(t, table_id) for t in row.texts} - {None}
+    return len(keys) >= 3 and not _has_numbers(row)
+
+
 def parse_t3(rows: list[Row], found: Found) -> None:
-    header: list[list[str]] = []
+    header: list[Row] = []
     cols: list[str] | None = None
+    grid: dict[int, list[tuple[int, str]]] = {}
     group: str | None = None
     seen: set[str] = set()
     for row in rows:
         n = len(row.cells)
         if "勾稽关系" in row.joined or "申请人情况" in row.joined:
             if cols is None:
-                header.append(row.anchor_texts())
+                header.append(row)
             continue  # the first header row, or its repetition after a page break
-        label_cells = row.cells[: max(0, n - 7)]
-        label = norm_label("".join(_dedupe([c.text for c in label_cells])))
+        if cols is None:
+            grid = grid_positions(header, "t3")
+        positions = grid.get(n)
+        label_cells = row.cells[: positions[0][0]] if positions else row.cells[: max(0, n - 7)]
+        label = _RESULTS_HEADING.sub("", norm_label("".join(_dedupe([c.text for c in label_cells]))))
+        if "小计" in label:
+            continue  # a group subtotal: its leaves carry the numbers
         rkey, g, is_group = _t3_row_key(label, group) if label else (None, None, False)
         if rkey is None and not is_group:
             if cols is None and not _has_numbers(row):
-                header.append(row.anchor_texts())
-            elif any(columns.label_key(t, "t3") for t in row.texts):
-                continue  # a repeated header after a page break
-            elif label:
+                header.append(row)
+            elif label and not _is_header_repeat(row, "t3"):
                 found.note("t3.unknown_row", "warning", f"t3 row not recognised: {label[:40]}")
             continue
         if cols is None:
-            cols = columns.resolve(header, "t3")
+            cols = [k for _, k in positions] if positions else columns.resolve(
+                [r.anchor_texts() for r in header], "t3")
             if cols is None:
                 found.note("t3.header", "warning",
                            "t3 column header not recognised; the template's column order is assumed")
@@ -270,7 +327,10 @@ def parse_t3(rows: list[Row], found: Found) -> None:
                 continue  # a subtotal row of a group: its leaves carry the numbers
         elif rkey.startswith("other."):
             found.t3_other_split = True
-        vals = _value_cells(row, len(cols))
+        if positions:
+            keys, vals = [k for _, k in positions], [row.cells[p] for p, _ in positions]
+        else:
+            keys, vals = cols, _value_cells(row, len(cols))
         if vals is None:
             found.note("t3.short_row", "error", f"t3 row {rkey} has {n} cells, expected {len(cols)} values",
                        [f"t3.{rkey}.{c}" for c in cols])
@@ -279,7 +339,7 @@ def parse_t3(rows: list[Row], found: Found) -> None:
             found.note("t3.duplicate_row", "warning", f"t3 row {rkey} printed twice; the first is kept")
             continue
         seen.add(rkey)
-        for ckey, cell in zip(cols, vals, strict=True):
+        for ckey, cell in zip(keys, vals, strict=True):
             found.cells.append(RawCell("t3", rkey, ckey, cell, row.table.index, row.index))
 
 
@@ -323,29 +383,43 @@ def _parse_t4_transposed(rows: list[Row], header: list[list[str]], found: Found)
 
 
 def parse_t4(rows: list[Row], found: Found) -> None:
-    header: list[list[str]] = []
-    cols: list[str] | None = None
+    """Header rows then a value row; repeated when 行政复议 and 行政诉讼 are printed as
+    two tables, each with its own header."""
+    header: list[Row] = []
+    got: set[str] = set()
     for i, row in enumerate(rows):
         if any(columns.label_key(t, "t4") for t in row.texts) and not _has_numbers(row):
-            header.append(row.anchor_texts())
+            header.append(row)
             continue
-        if cols is None and _t4_row_group(row) and _parse_t4_transposed(rows[i:], header, found):
+        if not got and not header and not _has_numbers(row):
+            continue
+        if not got and _t4_row_group(row) and _parse_t4_transposed(rows[i:], [r.anchor_texts() for r in header],
+                                                                    found):
             return
-        if cols is None:
-            cols = columns.resolve(header, "t4")
-            if cols is None:
+        positions = grid_positions(header, "t4").get(len(row.cells))
+        if positions:
+            keys, vals = [k for _, k in positions], [row.cells[p] for p, _ in positions]
+        else:
+            keys = columns.resolve([r.anchor_texts() for r in header], "t4", partial=True) or []
+            if not keys and not got:
                 found.note("t4.header", "warning",
                            "t4 column header not recognised; the template's column order is assumed")
-                cols = columns.CANONICAL["t4"]
-        vals = _value_cells(row, len(cols))
-        if vals is None:
-            if _has_numbers(row):
-                found.note("t4.short_row", "error", f"t4 data row has {len(row.cells)} cells, expected {len(cols)}")
+                keys = columns.CANONICAL["t4"]
+            vals = _value_cells(row, len(keys)) if keys else None
+        if not keys or vals is None:
+            if _has_numbers(row) and len(got) < 15:
+                found.note("t4.short_row", "error", f"t4 data row has {len(row.cells)} cells, expected {len(keys)}")
+            header = []
             continue
-        for key, cell in zip(cols, vals, strict=True):
+        for key, cell in zip(keys, vals, strict=True):
+            if key in got:
+                continue
+            got.add(key)
             rkey, ckey = key.split(".")
             found.cells.append(RawCell("t4", rkey, ckey, cell, row.table.index, row.index))
-        return  # t4 has one data row
+        header = []
+        if len(got) == len(columns.CANONICAL["t4"]):
+            return
 
 
 def find_tables(doc: Document) -> Found:
