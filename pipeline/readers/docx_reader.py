@@ -235,6 +235,12 @@ class _BodyReader:
                 text = _clean(self.paragraph_text(child))
                 if text:
                     doc.blocks.append(Paragraph(text=text, style=self.paragraph_style(child)))
+            elif tag == W + "tbl" and _is_frame(child):
+                # A one-cell frame (or a column of them) around the real content, as
+                # Word files made from web pages or OA systems have: read what is inside.
+                for tr in _children(child, W + "tr"):
+                    for tc in _children(tr, W + "tc"):
+                        self.read_blocks(tc, doc)
             elif tag == W + "tbl":
                 rows = self.table_grid(child)
                 if rows:
@@ -380,6 +386,16 @@ class _BodyReader:
                         lines.append("\t".join(texts))
             elif tag in _BLOCK_WRAPPERS and not _is_placeholder(child):
                 self._cell_lines(child, lines)
+
+
+def _is_frame(tbl: etree._Element) -> bool:
+    """A layout table: one column whose cells each hold a table. (A lone cell holding
+    only text stays a table: a boxed note.)"""
+    rows = _children(tbl, W + "tr")
+    cells = [tc for tr in rows for tc in _children(tr, W + "tc")]
+    if len(cells) != len(rows) or not cells:
+        return False
+    return all(tc.find(W + "tbl") is not None for tc in cells)
 
 
 def _children(parent: etree._Element, tag: str) -> list[etree._Element]:
