@@ -275,3 +275,12 @@ def test_title_from_document_properties_when_body_has_none() -> None:
     doc.metadata["docx_title"] = "江城市水务局2022年政府信息公开工作年度报告"
     m = extract_document(doc).metadata
     assert (m["agency"], m["year"], m["agency_source"]) == ("江城市水务局", 2022, "document_properties")
+
+
+def test_label_wordings_seen_in_reports() -> None:
+    from pipeline.extract.tables import _t3_row_key
+    from pipeline.normalize import norm_label
+
+    assert _t3_row_key(norm_label("二、上年度结转政府信息公开申请数量"), None)[0] == "carried_over"
+    assert _t3_row_key(norm_label("四、结转下年度继续办理"), None)[0] == "carried_forward"
+    assert _t3_row_key(norm_label("3.其他情形"), "other")[0] == "other.other"

@@ -59,7 +59,7 @@ def _match(text: str, table_id: str, kind: str, prefix: str | None, exact: bool)
         if prefix is not None and not key.startswith(prefix + "."):
             continue
         if pat == "其他":
-            if strip_enum(text) in ("其他", "其他结果", "其他组织"):
+            if strip_enum(text) in ("其他", "其他结果", "其他组织", "其他情形", "其他原因", "其他情况"):
                 return key
             continue
         if pat and (pat in text if exact else fuzzy_find(text, pat) >= 0):
