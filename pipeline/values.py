@@ -22,6 +22,22 @@ _NUM = re.compile(r"^(?P<sign>[+\-−]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<
 _FOOTNOTE = re.compile(r"(?<=\d)\s*(?:[*＊※†‡]+|[①-⑳⑴-⒇⒈-⒛¹²³⁴-⁹]|[(（][注\d]+[)）]|注\d*)\s*$")
 
 
+_DIGIT_GROUPS = re.compile(r"\d+(?:[\s\u2009\u202f\u00a0\u3000]+\d+)+")
+
+
+def _spaced_digits_ok(text: str) -> bool:
+    """Digits split by spaces are one number only as thousands groups (1 234 567) or when
+    printed letter-spaced (1 4 8 3); '1483 1' is two things, never 14831."""
+    for m in _DIGIT_GROUPS.finditer(text):
+        groups = m.group().split()
+        if all(len(g) == 1 for g in groups):
+            continue
+        if 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+            continue
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Parsed:
     value: int | Decimal | None
@@ -40,6 +56,8 @@ def parse_value(text: str | None, money: bool = False, column_unit: str | None =
     mark = _FOOTNOTE.search(text)
     if mark:
         text = text[: mark.start()]
+    if not _spaced_digits_ok(nfkc(text)):
+        return Parsed(None, "text")
     raw = squash(nfkc(text)).replace("|", "")
     if raw == "":
         return Parsed(Decimal(0) if money else 0, "blank")

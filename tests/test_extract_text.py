@@ -284,3 +284,30 @@ def test_label_wordings_seen_in_reports() -> None:
     assert _t3_row_key(norm_label("二、上年度结转政府信息公开申请数量"), None)[0] == "carried_over"
     assert _t3_row_key(norm_label("四、结转下年度继续办理"), None)[0] == "carried_forward"
     assert _t3_row_key(norm_label("3.其他情形"), "other")[0] == "other.other"
+
+
+def test_two_reports_in_one_file_reads_the_first_and_says_so() -> None:
+    first, second = _numbers(1), _numbers(500)
+    doc = _doc("某局2022年政府信息公开工作年度报告", "一、总体情况", "正文。", T3_HEADER + _t3_rows(first),
+               "某局", "2023年1月20日",
+               "某局2023年政府信息公开工作年度报告", "一、总体情况", "正文。", T3_HEADER + _t3_rows(second),
+               "某局", "2024年1月22日")
+    rec = extract_document(doc)
+    assert rec.status == "review"
+    assert [f.rule_id for f in rec.findings if f.severity == "error"][:1] == ["document.several_reports"]
+    assert (rec.metadata["year"], rec.metadata["published_on"]) == (2022, "2023-01-20")
+    assert rec.fact_map()["t3.new_received.natural_person"].value == int(first["new_received"][0])
+
+
+def test_agency_from_the_preamble_as_last_resort() -> None:
+    doc = _doc("政府信息公开工作年度报告", "本报告由江城市某某区统计局依据《中华人民共和国政府信息公开条例》编制。",
+               "本报告所列数据的统计期限为2023年1月1日至2023年12月31日。", T3_HEADER + _t3_rows(_numbers(0)))
+    m = extract_document(doc).metadata
+    assert (m["agency"], m["agency_source"], m["year"]) == ("江城市某某区统计局", "preamble", 2023)
+
+
+def test_page_that_frames_the_report_is_rejected_with_where_it_is() -> None:
+    doc = _doc("某局2023年政府信息公开工作年度报告")
+    doc.metadata["html_frames"] = "/attach/ndbg.pdf"
+    rec = extract_document(doc)
+    assert rec.status == "rejected" and "iframe /attach/ndbg.pdf" in rec.reason

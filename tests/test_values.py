@@ -48,3 +48,9 @@ def test_any_printed_integer_reads_back(n: int, sep: bool, full: bool, unit: str
     p = parse_value(text + unit)
     assert (p.value, p.kind) == (n, "number")
     assert type(p.value) is int
+
+
+def test_digits_split_by_spaces() -> None:
+    assert parse_value("1 483").value == 1483  # thousands groups
+    assert parse_value("1 4 8 3").value == 1483  # letter-spaced
+    assert parse_value("1483 1").kind == "text"  # a number and a stray mark: never 14831

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import __version__, spec
-from pipeline.extract.metadata import extract_metadata
-from pipeline.extract.sections import extract_sections
+from pipeline.extract.metadata import extract_metadata, find_title
+from pipeline.extract.sections import extract_sections, heading_number
 from pipeline.extract.tables import Found, RawCell, find_tables
-from pipeline.model import Document, RejectedInput
+from pipeline.model import Document, Paragraph, RejectedInput, Table
+from pipeline.normalize import squash
 from pipeline.record import Fact, Finding, Record, status_for
 from pipeline.values import parse_value
 
@@ -70,6 +72,7 @@ def build_facts(found: Found, fmt: str) -> tuple[list[Fact], list[Finding]]:
     findings: list[Finding] = []
     index = spec.item_index(fmt)
     other_single = [c for c in found.cells if c.table_id == "t3" and c.row_key == "other"]
+    seen: set[tuple[str, str, str]] = set()
     for rc in found.cells:
         if rc.table_id == "t3" and rc.row_key == "other" and fmt == "2021":
             continue  # handled below: the 2021 template splits this row in three
@@ -79,10 +82,24 @@ def build_facts(found: Found, fmt: str) -> tuple[list[Fact], list[Finding]]:
                                     f"{'.'.join(key)} is not a cell of the {fmt} template; ignored",
                                     f"{'.'.join(key)}不属于{fmt}年版模板，已忽略", ['.'.join(key)]))
             continue
+        if key in seen:
+            findings.append(Finding("table.duplicate_cell", "warning",
+                                    f"{'.'.join(key)} printed twice; the first is kept",
+                                    f"{'.'.join(key)}重复出现，保留第一个", ['.'.join(key)]))
+            continue
+        seen.add(key)
         fact, finding = _fact(rc, rc.row_key, fmt)
         facts.append(fact)
         if finding:
             findings.append(finding)
+    if other_single and any(c.row_key.startswith("other.") for c in found.cells if c.table_id == "t3"):
+        # Both a single （六）其他处理 row and its sub-rows: the sub-rows are the table;
+        # the single row is a misread fragment (a label cut by a page break).
+        findings.append(Finding("t3.other_both_forms", "warning",
+                                "t3 has both （六）其他处理 as one row and its three sub-rows; the sub-rows are kept",
+                                "表三（六）其他处理既有合计行又有三个子项，按子项保存",
+                                [f"t3.other.{c.col_key}" for c in other_single]))
+        other_single = []
     if fmt == "2021" and other_single:
         parsed = [_fact(rc, "other", "2019") for rc in other_single]
         if all(f.value == 0 for f, _ in parsed):
@@ -145,19 +162,57 @@ def _ocr_findings(facts: list[Fact], doc: Document) -> list[Finding]:
     return out
 
 
+def _second_report(doc: Document) -> tuple[int, str] | None:
+    """(block index, title) of a second report bound into the same file, if any.
+
+    Another title line after the first report's tables, followed by its own 一、总体情况,
+    starts another report (an agency's past years downloaded as one PDF). A title that
+    repeats on every page is a running header, not a report. One record is one report:
+    only the first is read.
+    """
+    titles: list[tuple[int, str]] = []
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Paragraph) and len(squash(block.text)) <= 60:
+            hit = find_title([block.text])
+            if hit and len(hit[0]) >= 0.8 * len(squash(block.text)):
+                titles.append((i, hit[0]))
+    if len(titles) < 2 or len(titles) > 3:
+        return None  # none, or a running header on every page
+    first = titles[0][0]
+    for i, title in titles[1:]:
+        if title == titles[0][1] and len(titles) > 2:
+            continue
+        tables_between = any(isinstance(b, Table) for b in doc.blocks[first:i])
+        opens = any(isinstance(b, Paragraph) and heading_number(b.text) == 1 for b in doc.blocks[i:])
+        if tables_between and opens:
+            return i, title
+    return None
+
+
 def extract_document(doc: Document) -> Record:
     started = time.perf_counter()
+    rec = Record(sha256=doc.sha256, source_path=doc.source_path, file_type=doc.file_type, status="ok")
+    early: list[Finding] = []
+    second = _second_report(doc)
+    if second is not None:
+        at, title = second
+        doc = dataclasses.replace(doc, blocks=doc.blocks[:at])
+        early.append(Finding("document.several_reports", "error",
+                             f"the file holds another report from block {at + 1} ({title}); only the first "
+                             "report is read",
+                             f"文件中第{at + 1}块起另有一份报告（{title}），只读取第一份", []))
     meta = extract_metadata(doc)
     sections = extract_sections(doc)
     found = find_tables(doc)
-    rec = Record(sha256=doc.sha256, source_path=doc.source_path, file_type=doc.file_type, status="ok")
+    if not found.cells and doc.metadata.get("html_frames"):
+        return _reject(rec, doc, started, "the page shows the report in a frame, not as text: "
+                       f"iframe {doc.metadata['html_frames'][:200]}")
     if meta.title is None and not found.cells:
-        rec.status = "rejected"
-        rec.reason = "not an annual report: no 政府信息公开工作年度报告 title and no statistics tables"
-        rec.provenance = _provenance(doc, started)
-        return rec
+        return _reject(rec, doc, started,
+                       "not an annual report: no 政府信息公开工作年度报告 title and no statistics tables")
     fmt, how = _format_version(found, meta.year)
     facts, findings = build_facts(found, fmt)
+    findings = early + findings
     for rule, sev, msg, keys in found.notes:
         findings.append(Finding(rule, sev, msg, "", keys))
     findings.extend(_ocr_findings(facts, doc))
@@ -180,6 +235,13 @@ def extract_document(doc: Document) -> Record:
         sev = "error" if rec.status == "review" else "warning"
         first = [f for f in rec.findings if f.severity == sev]
         rec.reason = first[0].message + (f" (+{len(first) - 1} more)" if len(first) > 1 else "")
+    return rec
+
+
+def _reject(rec: Record, doc: Document, started: float, reason: str) -> Record:
+    rec.status = "rejected"
+    rec.reason = reason
+    rec.provenance = _provenance(doc, started)
     return rec
 
 

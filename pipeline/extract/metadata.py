@@ -43,13 +43,15 @@ _AGGREGATE = re.compile(
 )
 _SIGNATURE_BAD = re.compile(r"[，。；：:！？,;]|^\d|^附件|^联系|^地址|^电话")
 _SEAL = re.compile(r"[(（](?:印章|盖章|公章|章)[)）]$")
+# 本报告由江城市统计局依据…编制: who compiled the report, the last resort for the agency.
+_PREAMBLE_AGENCY = re.compile(r"本(?:年度)?报告由(?P<agency>[^，。；、:：\s]{2,40}?)(?:依据|根据|按照|依照|负责|编制|制作|起草)")
 
 
 @dataclass
 class Meta:
     title: str | None = None
     agency: str | None = None
-    agency_source: str | None = None  # title, signature, html_title, document_properties
+    agency_source: str | None = None  # title, signature, preamble, html_title, document_properties
     year: int | None = None
     published_on: str | None = None
     period_start: str | None = None
@@ -154,6 +156,10 @@ def extract_metadata(doc: Document) -> Meta:
     if not meta.agency and sig_agency:
         meta.agency = sig_agency
         meta.agency_source = "signature"
+    if not meta.agency:
+        pm = _PREAMBLE_AGENCY.search(squash(nfkc("".join(lines[:8]))))
+        if pm:
+            meta.agency, meta.agency_source = pm["agency"], "preamble"
     text = squash(nfkc("".join(lines[:40])))
     pm = _PERIOD.search(text)
     if pm:

@@ -109,6 +109,10 @@ def read_html(path: str, data: bytes, sha256: str) -> Document:
     body = root.find("body")
     if body is None:
         body = root
+    # A portal page that frames the report: say where the report is, if nothing else is.
+    frames = [el.get("src", "").strip() for el in body.iter("iframe", "frame", "embed", "object")]
+    if frames:
+        doc.metadata["html_frames"] = " ".join(f or "(no src)" for f in frames)
     _remove_junk(body)
     preferred = _preferred_root(body)
     _remove_chrome(body, keep=preferred)
@@ -350,6 +354,10 @@ class _Flow:
         if tag == "table":
             self.flush()
             self.table(el)
+            return
+        if tag == "sup" and self.in_cell:
+            # A superscript in a table cell is a footnote mark (1483<sup>1</sup>): as
+            # text it would turn 1483 into 14831.
             return
         block = tag in _BLOCK_TAGS
         if block:
