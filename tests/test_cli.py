@@ -86,3 +86,18 @@ def test_locked_database_exit_3_and_nothing_lost(tmp_path: Path, wuhan_txt: Path
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM facts").fetchall() == [(200,)]
     con.close()
+
+
+def test_every_verb_is_in_the_readme_and_every_readme_verb_exists(tmp_path: Path) -> None:
+    import re
+
+    import typer.main
+
+    from pipeline.cli import app
+
+    verbs = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    verbs_table = readme.split("| verb |", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)[ `]", verbs_table, flags=re.M))
+    assert verbs == documented
+    assert gk("rules", cwd=tmp_path).stdout.count("t3.balance") == 1
