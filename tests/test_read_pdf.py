@@ -186,6 +186,47 @@ def test_split_table_row_label_and_numbers_on_two_pages() -> None:
     assert_cells_traceable(table, {1, 2})
 
 
+def test_split_table_row_numbers_above_label_tail_below() -> None:
+    """The upper part of a row cut by the break holds the label's start and the numbers,
+    the lower part the rest of the label over empty cells: one row."""
+    spec = pb.t3_grouped_spec()
+    r = 11  # 5.要求行政机关确认或重新出具已获取信息
+    data = pb.split_table_pdf(spec, [
+        pb.PagePart((0, r + 1), texts={(r, 2): "5.要求行政机关确认或重新出"}, footer="— 4 —"),
+        pb.PagePart((r, spec.n_rows), texts={(r, 2): "具已获取信息", **{(r, c): "" for c in range(3, 10)}}),
+    ])
+    table = read(data).tables[0]
+    label = "5.要求行政机关确认或重新出具已获取信息"
+    assert grid(table) == _grouped_expected(spec, {label: "5.要求行政机关确认或重新出\n具已获取信息"})
+    assert [c.page for c in table.rows[r][3:]] == [1] * 7
+    assert_cells_traceable(table, {1, 2})
+
+
+def test_split_table_header_rows_then_value_row_are_two_rows() -> None:
+    """表四's header rows at the foot of page 1, its value row at the head of page 2: the
+    column labels over the numbers are no row cut in two."""
+    spec = pb.t4_spec()
+    data = pb.split_table_pdf(spec, [pb.PagePart((0, 3)), pb.PagePart((3, 4))],
+                              top_first=842 - 72 - sum(spec.row_heights[:3]), heading="四、行政复议、行政诉讼情况")
+    doc = read(data)
+    assert len(doc.tables) == 1
+    assert grid(doc.tables[0]) == spec.expected(norm)
+
+
+def test_split_table_blank_row_at_page_head_is_its_own_row() -> None:
+    """A row with a label and blank values at the head of page 2 (zeros left blank) is
+    not the rest of the last row of page 1."""
+    spec = pb.simple_spec(20)
+    data = pb.split_table_pdf(spec, [
+        pb.PagePart((0, 11)),
+        pb.PagePart((11, 21), texts={(11, 1): "", (11, 2): ""}),
+    ])
+    table = read(data).tables[0]
+    assert len(table.rows) == 21
+    assert [c.text for c in table.rows[10]] == ["第10项事项", "109", "63"]
+    assert [c.text for c in table.rows[11]] == ["第11项事项", "", ""]
+
+
 # --- table-finder artefacts ------------------------------------------------------------------
 
 

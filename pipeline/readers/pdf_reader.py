@@ -1,18 +1,25 @@
 """PDF reports into the document model.
 
 Reading order per page: text lines outside tables and table fragments, sorted top to
-bottom. Lines are merged into paragraphs (indent, short last line, spacing and type
-size decide the breaks); page-number lines are dropped.
+bottom; text set in two columns is read column by column. Lines are merged into
+paragraphs (indent, short last line, spacing and type size decide the breaks; a
+paragraph runs on to the next page only from a full line at the left margin, and not
+into a heading or 附件 label). Page furniture is dropped: page-number lines, and
+running headers and footers (a margin line repeated at the same place on nearby
+pages).
 
 Tables: the statistics tables are found only on pages whose text names them (see
 `pdf_settings.TABLE_PAGE_KEYWORDS`) and on the page after one whose table runs into
 the foot of the page. Ruled tables come from pdfplumber's line-based table finder;
 the grid is rebuilt from the cell rectangles (not from pdfplumber's row lists, which
 return None for spanned positions), so every grid position knows its anchor cell,
-page and box. Fragments of one table on consecutive pages are joined into one grid:
-repeated header rows are dropped, a cell cut by the page break (a group label
-"（四）无" / "法提供", or a whole row whose label and numbers straddle the break) is
-joined back. Without ruling lines the grid comes from word positions.
+page and box. A table drawn without its left and right borders gets them where its
+horizontal rules end. Fragments of one table on consecutive pages are joined into one
+grid: repeated header rows are dropped, a cell cut by the page break (a group label
+"（四）无" / "法提供", or a row whose label and numbers straddle the break) is joined
+back, but two whole rows never are (a header row over a value row, a row of its own
+at the head of the page). Without vertical rules the grid comes from word positions,
+within the horizontal rules of a 三线表 when there are any.
 
 Pages without a usable text layer (scans, "(cid:123)" glyph soup) go to OCR
 (`pipeline.readers.ocr`), whose cells and lines pass through the same assembly.
@@ -55,10 +62,15 @@ _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 _NUMBER_RUN = re.compile(r"\d[\d,.]*(?:\s+\d[\d,.]*)+")
 # Numbering that starts a table row label: 一、 （一） (一) 1. 1、 1．
 _ROW_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])")
+# Labels of summary rows, which are not numbered even among numbered rows.
+_SUMMARY_LABEL = re.compile(r"(?:小计|合计|总计|共计|其他)")
 # Page numbers: "-3-", "- 3 -", "— 3 —", "第3页", "第 3 页 共 6 页", "3/6".
 _PAGE_NUMBER_DASHED = re.compile(r"^[-—–－―‐~·•\s]+\d{1,4}[-—–－―‐~·•\s]+$")
 _PAGE_NUMBER_WORDED = re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$")
 _PAGE_NUMBER_BARE = re.compile(r"^\d{1,4}(?:\s*/\s*\d{1,4})?$")
+# What starts a block of its own at the head of a page: an attachment label, a
+# numbered heading.
+_BLOCK_START = re.compile(r"^(?:附件|附表|[一二三四五六七八九十]+、(?![一二三四五六七八九十]))")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _ASCII_WORD_END = re.compile(r"[A-Za-z0-9]$")
 _ASCII_WORD_START = re.compile(r"^[A-Za-z0-9]")
@@ -82,6 +94,10 @@ class _Line:
     bottom: float
     size: float
     page: int
+    # Set for a line of a multi-column layout: (left, right) of its column, and the
+    # reading-order key that puts the column after the ones to its left.
+    column: tuple[float, float] | None = None
+    order: tuple[float, int, float] | None = None
 
     @property
     def x0(self) -> float:
@@ -125,10 +141,24 @@ class _Frag:
     bbox: BBox
     cells: list[_RawCell]
     page_height: float
+    # Column edges taken from text positions (no vertical rules): a continuation on the
+    # next page joins only when its columns agree.
+    text_columns: list[float] | None = None
 
 
-def _lines_from_chars(chars: Sequence[dict[str, Any]], page: int, x_tolerance: float = 3.0) -> list[_Line]:
-    """Group upright chars into lines (vertical overlap) and words (horizontal gaps)."""
+def _lines_from_chars(chars: Sequence[dict[str, Any]], page: int, x_tolerance: float = 3.0,
+                      cuts: Sequence[float] = ()) -> list[_Line]:
+    """Group upright chars into lines (vertical overlap) and words (horizontal gaps).
+    No line crosses one of the `cuts` (the y of a horizontal rule)."""
+    if cuts:
+        bands: dict[int, list[dict[str, Any]]] = {}
+        ys = sorted(cuts)
+        for ch in chars:
+            mid = (ch["top"] + ch["bottom"]) / 2
+            bands.setdefault(sum(1 for y in ys if y < mid), []).append(ch)
+        out = [ln for band in bands.values() for ln in _lines_from_chars(band, page, x_tolerance)]
+        out.sort(key=lambda ln: (ln.top, ln.x0))
+        return out
     rows: list[list[dict[str, Any]]] = []
     bands: list[list[float]] = []  # [top, bottom] per row
     for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
@@ -203,6 +233,108 @@ def _is_page_number(line: _Line, page_height: float, band: float, bare: bool = T
         return False
     in_margin = line.bottom < page_height * band or line.top > page_height * (1 - band)
     return in_margin and bool(_PAGE_NUMBER_BARE.match(text))
+
+
+# --------------------------------------------------------------------------------------
+# Text set in two columns
+
+
+def _free_runs(free: int, lo: int) -> list[tuple[int, int]]:
+    """Runs of set bits of a 1-pt occupancy mask, as (x0, x1) page coordinates."""
+    return [(lo + m.start(), lo + m.end()) for m in re.finditer("1+", bin(free)[2:][::-1])]
+
+
+def _has_run(mask: int, length: int) -> bool:
+    """True when the mask has `length` consecutive set bits."""
+    k = 1
+    while k < length and mask:
+        step = min(k, length - k)
+        mask &= mask >> step
+        k += step
+    return mask != 0
+
+
+def _split_columns(lines: list[_Line], page_width: float, settings: PdfSettings) -> list[_Line]:
+    """Lines of text set in two columns, split at the gutter and ordered column by column.
+
+    A gutter is a vertical strip in the middle band of the page, at least
+    `settings.column_gutter_em` type sizes wide, that no character of a run of
+    consecutive lines touches, with text on both sides of it on at least
+    `settings.column_min_lines` of them, the left side justified to the gutter on most
+    (prose, not a form of labels and values). Each line of the run is cut in two; the
+    left halves are read before the right ones (`_Line.order`), and every half knows
+    its column's margins (`_Line.column`) for paragraph breaks."""
+    if len(lines) < settings.column_min_lines:
+        return lines
+    lo, hi = int(page_width * 0.3), int(page_width * 0.7)
+    if hi <= lo:
+        return lines
+    full = (1 << (hi - lo)) - 1
+
+    def free_of(ln: _Line) -> int:
+        occ = 0
+        for w in ln.words:
+            a, b = max(int(w.x0) - lo, 0), min(int(w.x1 + 1) - lo, hi - lo)
+            if b > a:
+                occ |= ((1 << (b - a)) - 1) << a
+        return full & ~occ
+
+    frees = [free_of(ln) for ln in lines]
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        size = lines[i].size
+        gap = max(int(settings.column_gutter_em * size), 1)
+        free = frees[i]
+        j = i + 1
+        while j < len(lines) and _has_run(free, gap):
+            if lines[j].top - lines[j - 1].bottom > 2.5 * size or abs(lines[j].size - size) > 1.0:
+                break
+            if not _has_run(free & frees[j], gap):
+                break
+            free &= frees[j]
+            j += 1
+        runs = [r for r in _free_runs(free, lo) if r[1] - r[0] >= gap] if j - i >= settings.column_min_lines else []
+        if not runs:
+            i += 1
+            continue
+        a, b = max(runs, key=lambda r: r[1] - r[0])
+        mid = (a + b) / 2
+
+        def one_sided(ln: _Line, mid: float = mid) -> bool:
+            return all(w.x1 < mid for w in ln.words) or all(w.x0 > mid for w in ln.words)
+
+        # One-sided lines at the ends of the run set off by more than the run's line
+        # pitch (a heading before or after the columns) are not part of them.
+        pitches = sorted(lines[k + 1].top - lines[k].top for k in range(i, j - 1))
+        pitch = pitches[len(pitches) // 2]
+        while j - i > 1 and one_sided(lines[j - 1]) and lines[j - 1].top - lines[j - 2].top > 1.3 * pitch:
+            j -= 1
+        first = i
+        while j - first > 1 and one_sided(lines[first]) and lines[first + 1].top - lines[first].top > 1.3 * pitch:
+            first += 1
+        block = lines[first:j]
+        two_sided = [ln for ln in block if not one_sided(ln)]
+        justified = sum(1 for ln in two_sided if a - max(w.x1 for w in ln.words if w.x1 < mid) < 1.5 * size)
+        if len(two_sided) < settings.column_min_lines or justified < 0.5 * len(two_sided):
+            i += 1
+            continue
+        halves: list[_Line] = []
+        for ln in block:
+            for side, words in enumerate(([w for w in ln.words if (w.x0 + w.x1) / 2 < mid],
+                                          [w for w in ln.words if (w.x0 + w.x1) / 2 >= mid])):
+                if words:
+                    halves.append(_Line(words, ln.top, ln.bottom, ln.size, ln.page,
+                                        order=(block[0].top, side, ln.top)))
+        for side in (0, 1):
+            col = [h for h in halves if h.order is not None and h.order[1] == side]
+            box = (min(h.x0 for h in col), max(h.x1 for h in col))
+            for h in col:
+                h.column = box
+        at = out.index(block[0])
+        out[at:at + len(block)] = halves
+        i = j
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -298,10 +430,85 @@ def _has_table_keyword(lines: Iterable[_Line], keywords: Sequence[str]) -> bool:
 # Ruled tables on one page
 
 
+def _rule_groups(h_edges: list[dict[str, Any]], v_edges: list[dict[str, Any]],
+                 tol: float) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Ruling edges grouped into connected drawings (edges that touch or cross):
+    (horizontal, vertical) edges per group."""
+    edges = h_edges + v_edges
+    n_h = len(h_edges)
+    parent = list(range(len(edges)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def touch(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return (a["x0"] - tol <= b["x1"] and b["x0"] - tol <= a["x1"]
+                and a["top"] - tol <= b["bottom"] and b["top"] - tol <= a["bottom"])
+
+    for i in range(len(edges)):
+        for j in range(i + 1, len(edges)):
+            if find(i) != find(j) and touch(edges[i], edges[j]):
+                parent[find(i)] = find(j)
+    groups: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+    for i, e in enumerate(edges):
+        groups.setdefault(find(i), ([], []))[0 if i < n_h else 1].append(e)
+    return list(groups.values())
+
+
+def _missing_outer_rules(page: Page, chars: list[dict[str, Any]], settings: PdfSettings) -> list[dict[str, Any]]:
+    """Vertical rules to add where a ruled table has no left or right border (a table
+    style with inner rules only): the line finder needs a rule on both sides of a
+    column, so it would drop the first and last columns. The missing rule lies where
+    the table's horizontal rules end; it is added only when the table has inner
+    vertical rules and text lies between the rules' end and the nearest of them."""
+    tol = settings.grid_tolerance
+    min_len = settings.ruled_table.get("edge_min_length", 5)
+    h_edges = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] >= min_len]
+    v_edges = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= min_len]
+    if not h_edges or not v_edges:
+        return []
+    added: list[dict[str, Any]] = []
+    for hs, vs in _rule_groups(h_edges, v_edges, tol):
+        if len(hs) < 2 or not vs:
+            continue
+        for side in ("left", "right"):
+            if side == "left":
+                x = min(e["x0"] for e in hs)
+                reach = [e for e in hs if e["x0"] <= x + tol]
+                inner = [v["x0"] for v in vs if v["x0"] > x + tol]
+                near = min(inner, default=None)
+            else:
+                x = max(e["x1"] for e in hs)
+                reach = [e for e in hs if e["x1"] >= x - tol]
+                inner = [v["x0"] for v in vs if v["x0"] < x - tol]
+                near = max(inner, default=None)
+            top, bottom = min(e["top"] for e in reach), max(e["top"] for e in reach)
+            if near is None or bottom - top < min_len:
+                continue
+            covered = sum(max(0.0, min(v["bottom"], bottom) - max(v["top"], top))
+                          for v in vs if abs(v["x0"] - x) <= tol)
+            if covered >= 0.5 * (bottom - top):
+                continue  # the border is there
+            lo, hi = sorted((x, near))
+            if not any(lo < (c["x0"] + c["x1"]) / 2 < hi and top < (c["top"] + c["bottom"]) / 2 < bottom
+                       for c in chars):
+                continue
+            added.append({"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom,
+                          "width": 0.0, "height": bottom - top})
+    return added
+
+
 def _ruled_fragments(page: Page, page_no: int, chars: list[dict[str, Any]], settings: PdfSettings) -> list[_Frag]:
     finder_page = page.filter(_visible)
     frags: list[_Frag] = []
-    for table in finder_page.find_tables(dict(settings.ruled_table)):
+    table_settings = dict(settings.ruled_table)
+    outer = _missing_outer_rules(finder_page, chars, settings)
+    if outer:
+        table_settings["explicit_vertical_lines"] = outer
+    for table in finder_page.find_tables(table_settings):
         boxes: list[BBox] = [(float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in table.cells]
         if not boxes:
             continue
@@ -327,8 +534,83 @@ def _ruled_fragments(page: Page, page_no: int, chars: list[dict[str, Any]], sett
 # Tables without ruling lines: columns and rows from word positions
 
 
+@dataclass
+class _Rule:
+    y: float
+    x0: float
+    x1: float
+
+
+def _horizontal_rules(page: Page, settings: PdfSettings) -> list[_Rule]:
+    """Long horizontal rules (at least `settings.rule_min_share` of the page width),
+    segments of one rule joined: the rules of a table drawn without vertical rules."""
+    tol = settings.grid_tolerance
+    segs = sorted((e["top"], e["x0"], e["x1"]) for e in page.edges if e["orientation"] == "h")
+    rules: list[_Rule] = []
+    for y, x0, x1 in segs:
+        r = next((r for r in rules if abs(r.y - y) <= tol and x0 <= r.x1 + tol and x1 >= r.x0 - tol), None)
+        if r is None:
+            rules.append(_Rule(y, x0, x1))
+        else:
+            r.x0, r.x1 = min(r.x0, x0), max(r.x1, x1)
+    min_width = settings.rule_min_share * float(page.width)
+    return sorted((r for r in rules if r.x1 - r.x0 >= min_width), key=lambda r: r.y)
+
+
+def _rule_frames(rules: list[_Rule], lines: list[_Line], segs: list[list[_Word]], data: list[bool],
+                 settings: PdfSettings) -> list[tuple[list[int], list[int], BBox]]:
+    """Tables drawn with horizontal rules only (三线表: a rule above, one under the
+    header rows, one under the table): (line indices, header line indices, box) per
+    table. Consecutive rules of the same extent bound bands; a table is a run of
+    bands holding table lines, header bands (no numbers) only before its first band of
+    data lines. A band holding a paragraph line (one run of text over most of the
+    width, or type larger than the data's) is no part of a table."""
+    tol = 2 * settings.grid_tolerance
+    frames: list[tuple[list[int], list[int], BBox]] = []
+    cur: list[list[int]] = []  # bands of the frame being built
+    kinds: list[str] = []
+    top = None
+    bottom = None
+
+    def close() -> None:
+        nonlocal cur, kinds, top, bottom
+        while kinds and kinds[-1] != "data":
+            cur.pop()
+            kinds.pop()
+        if cur and top is not None and bottom is not None:
+            members = [k for band in cur for k in band]
+            header = [k for band, kind in zip(cur, kinds, strict=True) if kind == "header" for k in band]
+            frames.append((members, header, (top.x0, top.y, top.x1, bottom.y)))
+        cur, kinds, top, bottom = [], [], None, None
+
+    for a, b in zip(rules, rules[1:], strict=False):
+        same = abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol
+        band = [k for k, ln in enumerate(lines) if a.y < (ln.top + ln.bottom) / 2 < b.y
+                and ln.x0 >= a.x0 - tol and ln.x1 <= a.x1 + tol]
+        if not same or not band:
+            close()
+            continue
+        sizes = [lines[k].size for k in band if data[k]]
+        width = a.x1 - a.x0
+        prose = any(len(segs[k]) == 1 and segs[k][0].x1 - segs[k][0].x0 > 0.6 * width for k in band)
+        if sizes:
+            prose = prose or any(lines[k].size > max(sizes) + 1.5 for k in band)
+        kind = "prose" if prose else "data" if sizes else "header"
+        if kind == "prose" or (kind == "header" and "data" in kinds):
+            close()
+            if kind == "prose":
+                continue
+        if top is None:
+            top = a
+        cur.append(band)
+        kinds.append(kind)
+        bottom = b
+    close()
+    return frames
+
+
 def _unruled_fragments(lines: list[_Line], page_no: int, page_width: float, page_height: float,
-                       settings: PdfSettings) -> tuple[list[_Frag], list[_Line]]:
+                       settings: PdfSettings, rules: Sequence[_Rule] = ()) -> tuple[list[_Frag], list[_Line]]:
     """Find runs of lines that carry numbers in columns and grid them.
 
     Columns: numeric runs of the data lines (lines with a label and numbers) that
@@ -346,15 +628,27 @@ def _unruled_fragments(lines: list[_Line], page_no: int, page_width: float, page
     data = [len(s) >= 2 and sum(1 for w in s[1:] if _is_number(w.text)) >= 1 for s in segs]
     frags: list[_Frag] = []
     used: set[int] = set()
+    for members, header, box in _rule_frames(list(rules), lines, segs, data, settings):
+        members = sorted(set(header)) + sorted(set(members) - set(header))
+        flags = [data[k] and k not in header for k in members]
+        if not any(flags):
+            continue
+        frag = _grid_from_lines([lines[k] for k in members], [segs[k] for k in members], flags,
+                                page_no, size, page_height, settings, frame=box, n_header=len(set(header)))
+        if frag is not None:
+            frags.append(frag)
+            used.update(members)
     i = 0
     while i < len(lines):
-        if not data[i]:
+        if not data[i] or i in used:
             i += 1
             continue
         # Extend the run of data lines, tolerating a few label lines in between.
         last = i
         j = i + 1
         while j < len(lines):
+            if j in used:
+                break
             if data[j]:
                 last = j
             elif j - last > 4 or lines[j].top - lines[last].bottom > 4 * size:
@@ -392,9 +686,16 @@ def _unruled_fragments(lines: list[_Line], page_no: int, page_width: float, page
 
 
 def _grid_from_lines(lines: list[_Line], segs: list[list[_Word]], data: list[bool], page_no: int,
-                     size: float, page_height: float, settings: PdfSettings) -> _Frag | None:
+                     size: float, page_height: float, settings: PdfSettings,
+                     frame: BBox | None = None, n_header: int | None = None) -> _Frag | None:
+    """The grid of one table without vertical rules from its lines: `data` flags the
+    lines with a label and numbers; `frame` is the box of its horizontal rules and
+    `n_header` the number of header lines the rules set off (else the lines above the
+    first data line)."""
     # Drop page-number lines that fall inside the region at a page foot.
     keep = [k for k, ln in enumerate(lines) if not _is_page_number(ln, page_height, settings.margin_band, bare=False)]
+    if n_header is not None:
+        n_header = sum(1 for k in keep if k < n_header)
     lines = [lines[k] for k in keep]
     segs = [segs[k] for k in keep]
     data = [data[k] for k in keep]
@@ -403,7 +704,8 @@ def _grid_from_lines(lines: list[_Line], segs: list[list[_Word]], data: list[boo
     for s, is_data in zip(segs, data, strict=True):
         if not is_data:
             continue
-        for w in s[1:]:
+        # The first run is the row's label, unless the row is numbers only (表四).
+        for w in s if all(_is_number(w.text) for w in s) else s[1:]:
             if _is_number(w.text):
                 spans.append([w.x0, w.x1])
     spans.sort()
@@ -416,7 +718,7 @@ def _grid_from_lines(lines: list[_Line], segs: list[list[_Word]], data: list[boo
     if not num_cols:
         return None
     num_start = num_cols[0][0]
-    first_data = data.index(True)
+    first_data = data.index(True) if n_header is None else n_header
     # Vertical labels: label segments of <= 2 characters stacked line after line at one
     # x position (left-aligned or centred) left of the numbers.
     vertical: list[tuple[float, float, str, float, float]] = []  # x0, x1, text, top, bottom
@@ -444,18 +746,34 @@ def _grid_from_lines(lines: list[_Line], segs: list[list[_Word]], data: list[boo
     segs = [[w for w in s if id(w) not in claimed] for s in segs]
     # Label columns start where the body's label runs start (header lines are centred
     # over spans and would invent columns).
-    label_x0 = sorted({round(w.x0, 1) for k, s in enumerate(segs) if k >= first_data for w in s
+    # Only data lines count, and wrapped label lines that start where a data line's
+    # label does: a column header inside the body starts over its value column.
+    label_x0 = sorted({round(w.x0, 1) for k, s in enumerate(segs) if k >= first_data and data[k] for w in s
                        if w.x1 <= num_start + 1 and not _is_number(w.text)} | {round(v[0], 1) for v in vertical})
     label_cols = _cluster(label_x0, 0.8 * size) if label_x0 else []
+
+    def label_run(w: _Word) -> bool:
+        return w.x1 <= num_start + 1 and not _is_number(w.text) and any(abs(w.x0 - x) <= 0.8 * size for x in label_cols)
     left = min([ln.x0 for ln in lines] + [v[0] for v in vertical]) - 1
-    label_right = max([w.x1 for k, s in enumerate(segs) if k >= first_data for w in s if w.x1 <= num_start + 1]
+    label_right = max([w.x1 for k, s in enumerate(segs) if k >= first_data for w in s if label_run(w)]
                       + [v[1] for v in vertical] + [left + 1])
     edges = [left] + [x - 0.5 for x in label_cols[1:]]
+    # Text left-aligned in the first value column (a column header) starts that column
+    # further left than the midpoint between the labels and the centred numbers.
+    lead_in = [w.x0 for k, s in enumerate(segs) if not data[k] for w in s
+               if label_right + 2 < w.x0 < num_start and not label_run(w)]
     prev_right = label_right
-    for a, b in num_cols:
-        edges.append((prev_right + a) / 2 if prev_right < a else a - 0.5)
+    for n, (a, b) in enumerate(num_cols):
+        if n == 0 and not label_cols:
+            continue  # numbers only: the first value column starts at the left side
+        if n == 0 and lead_in:
+            edges.append(min(min(lead_in) - 1, (prev_right + a) / 2))
+        else:
+            edges.append((prev_right + a) / 2 if prev_right < a else a - 0.5)
         prev_right = b
     edges.append(max(ln.x1 for ln in lines) + 1)
+    if frame is not None:  # the rules' ends are the table's sides
+        edges[0], edges[-1] = min(edges[0], frame[0]), max(edges[-1], frame[2])
     edges = sorted(set(edges))
 
     def col_of(x: float) -> int:
@@ -465,7 +783,8 @@ def _grid_from_lines(lines: list[_Line], segs: list[list[_Word]], data: list[boo
                 c = k
         return c
 
-    # Rows: data lines, header rows above, label lines attached to the nearest data row.
+    # Rows: data lines, header rows above, label lines attached to the data row whose
+    # text block they continue.
     rows: list[list[int]] = []  # line indices per row
     for k in range(first_data):
         if not segs[k]:
@@ -474,17 +793,40 @@ def _grid_from_lines(lines: list[_Line], segs: list[list[_Word]], data: list[boo
             rows[-1].append(k)
         else:
             rows.append([k])
-    data_rows: dict[int, int] = {}
+    row_of: dict[int, int] = {}
     for k in range(first_data, len(lines)):
         if data[k]:
-            data_rows[k] = len(rows)
+            row_of[k] = len(rows)
             rows.append([k])
-    for k in range(first_data, len(lines)):
-        if data[k] or not segs[k]:
+
+    def mid(k: int) -> float:
+        return (lines[k].top + lines[k].bottom) / 2
+
+    # A wrapped label's lines follow each other at the cell's line pitch; a label line
+    # set off by more from every line of a data row (a block heading, a column header
+    # inside the table) is a row of its own.
+    reach = settings.cell_line_pitch_em * statistics.median(ln.size for ln in lines)
+    loose = [k for k in range(first_data, len(lines)) if not data[k] and segs[k]]
+    changed = True
+    while changed:
+        changed = False
+        for k in loose:
+            if k in row_of:
+                continue
+            near = [(abs(mid(a) - mid(k)), a) for a in row_of if abs(mid(a) - mid(k)) <= reach]
+            if near:
+                row_of[k] = row_of[min(near)[1]]
+                rows[row_of[k]].append(k)
+                changed = True
+    for k in loose:
+        if k in row_of:
             continue
-        mid = (lines[k].top + lines[k].bottom) / 2
-        nearest = min(data_rows, key=lambda d: abs((lines[d].top + lines[d].bottom) / 2 - mid))
-        rows[data_rows[nearest]].append(k)
+        prev = next((r for r in reversed(rows) if lines[r[-1]].top < lines[k].top), None)
+        if prev is not None and prev[-1] in loose and prev[-1] not in row_of and mid(k) - mid(prev[-1]) <= reach:
+            prev.append(k)
+        else:
+            rows.append([k])
+    rows.sort(key=lambda r: min(lines[k].top for k in r))
     bands = []
     for r in rows:
         bands.append((min(lines[k].top for k in r), max(lines[k].bottom for k in r)))
@@ -492,6 +834,8 @@ def _grid_from_lines(lines: list[_Line], segs: list[list[_Word]], data: list[boo
     for a, b in zip(bands, bands[1:], strict=False):
         ys.append((a[1] + b[0]) / 2)
     ys.append(bands[-1][1] + 1)
+    if frame is not None:
+        ys[0], ys[-1] = min(ys[0], frame[1]), max(ys[-1], frame[3])
 
     cells: list[_RawCell] = []
     for r, members in enumerate(rows):
@@ -524,8 +868,76 @@ def _grid_from_lines(lines: list[_Line], segs: list[list[_Word]], data: list[boo
         r0, r1 = min(covered), max(covered) + 1
         cells = [cl for cl in cells if not (cl.bbox[0] == edges[c] and ys[r0] <= cl.bbox[1] < ys[r1] and not cl.text)]
         cells.append(_RawCell((edges[c], ys[r0], edges[c + 1], ys[r1]), text))
+    n_label = len(label_cols)
+    first_body = next((r for r, members in enumerate(rows) if any(data[k] for k in members)), len(rows))
+    cells = _group_label_spans(cells, edges, ys, n_label, first_body)
     bbox = (edges[0], ys[0], edges[-1], ys[-1])
-    return _Frag(page_no, bbox, cells, page_height)
+    return _Frag(page_no, bbox, cells, page_height, text_columns=edges)
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_MARKER_NUMBER = re.compile(r"^\s*(?:[（(]([一二三四五六七八九十\d]+)[)）]|([一二三四五六七八九十]+)[、.．]|(\d+)\s*[、.．])")
+
+
+def _marker_number(text: str) -> int | None:
+    """The number of a row label's numbering: 3 for "3." "（三）" "三、"."""
+    m = _MARKER_NUMBER.match(text)
+    if not m:
+        return None
+    num = next(g for g in m.groups() if g)
+    if num.isdigit():
+        return int(num)
+    if "十" in num:
+        tens, _, ones = num.partition("十")
+        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
+    return _CN_DIGITS.get(num)
+
+
+def _group_label_spans(cells: list[_RawCell], edges: list[float], ys: list[float], n_label: int,
+                       first_body: int) -> list[_RawCell]:
+    """Group labels of a table without rules, as cells spanning their group's rows.
+
+    Without rules a group label ("（三）不予公开" beside its eight numbered rows) is
+    printed somewhere down its group, often centred, so its text lands in a row in the
+    middle. The group is the run of rows whose labels in the next column are numbered
+    1, 2, 3, ... without a gap; the label text found beside the run becomes one cell
+    over all of it. Inner columns go first, so an outer label ("三、本年度办理结果")
+    groups rows numbered by the inner groups' labels."""
+    def at(cell: _RawCell) -> tuple[int, int, int, int]:
+        c0 = min(range(len(edges)), key=lambda k: abs(edges[k] - cell.bbox[0]))
+        c1 = min(range(len(edges)), key=lambda k: abs(edges[k] - cell.bbox[2]))
+        r0 = min(range(len(ys)), key=lambda k: abs(ys[k] - cell.bbox[1]))
+        r1 = min(range(len(ys)), key=lambda k: abs(ys[k] - cell.bbox[3]))
+        return r0, r1, c0, c1
+
+    for c in range(n_label - 2, -1, -1):
+        inner: dict[int, tuple[int, int]] = {}  # row -> (number, anchor row) of its label in column c+1
+        outer: dict[int, _RawCell] = {}  # row -> label alone in column c
+        for cell in cells:
+            r0, r1, c0, c1 = at(cell)
+            if c0 == c + 1 and cell.text and (n := _marker_number(cell.text)) is not None:
+                for r in range(r0, r1):
+                    inner[r] = (n, r0)
+            elif c0 == c and c1 == c + 1 and r1 == r0 + 1 and cell.text:
+                outer[r0] = cell
+        r = first_body
+        while r < len(ys) - 1:
+            if inner.get(r, (0, 0))[0] != 1:
+                r += 1
+                continue
+            start, expect, anchor = r, 1, inner[r][1]
+            r += 1
+            while r in inner and (inner[r][1] == anchor or inner[r][0] == expect + 1):
+                if inner[r][1] != anchor:
+                    expect, anchor = inner[r][0], inner[r][1]
+                r += 1
+            texts = [outer[k] for k in range(start, r) if k in outer]
+            if not texts or r - start < 2 or any(_ROW_MARKER.match(t.text) for t in texts[1:]):
+                continue  # numbered texts beside the run are labels of rows of their own
+            drop = {id(t) for t in texts}
+            cells = [cl for cl in cells if id(cl) not in drop]
+            cells.append(_RawCell((edges[c], ys[start], edges[c + 1], ys[r]), "\n".join(t.text for t in texts)))
+    return cells
 
 
 # --------------------------------------------------------------------------------------
@@ -677,6 +1089,63 @@ def _build_table(frags: list[_Frag], index: int, settings: PdfSettings, notes: l
     return Table(index=index, rows=rows, page=frags[0].page)
 
 
+def _bracket_depth(text: str) -> int:
+    """Opening minus closing brackets: > 0 when the text stops inside a bracket."""
+    return sum(text.count(ch) for ch in "(（[【《") - sum(text.count(ch) for ch in ")）]】》")
+
+
+def _continues_label(p: _Span, n: _Span) -> bool:
+    """True when label text `n` at the head of a page continues label `p` at the foot of
+    the previous one (one label cut by the break), not the label of a row of its own."""
+    nt, pt = squash(n.text), squash(p.text)
+    if not nt or not pt or _is_number(nt) or _is_number(pt):
+        return False
+    if _ROW_MARKER.match(n.text) or _SUMMARY_LABEL.fullmatch(nt):
+        return False  # numbered, or a 小计/合计 row: a row of its own
+    if _bracket_depth(pt) > 0 or _bracket_depth(nt) < 0:
+        return True  # "（二）部分公开（区分处理的，只计" / "这一情形，不计其他情形）"
+    if p.lines:
+        # The upper label's last line runs to the cell's right edge: it wrapped there.
+        last = p.lines[-1]
+        box = p.parts[-1].bbox
+        pad = max(min(ln.x0 for ln in p.lines) - box[0], 0.0)
+        if box[2] - pad - last.x1 < 2 * last.size:
+            return True
+    # In a column of numbered labels an unnumbered fragment is the rest of a label.
+    return bool(_ROW_MARKER.match(p.text))
+
+
+def _row_cut_by_break(above: list[_Span | None], below: list[_Span | None], b: int) -> bool:
+    """True when grid rows b-1 (the foot of a page) and b (the head of the next) are
+    the two parts of one table row cut by the page break.
+
+    A cut row's parts complement each other: its numbers are on one side only, and in
+    every column at most one part holds text, except a label whose text runs on from
+    the upper part into the lower one. Two whole rows conflict somewhere: a header row
+    over a value row has column labels where the values are, two value rows both have
+    numbers, and a row of its own starts with a label of its own (numbered, or not the
+    rest of the label above)."""
+    if any(s is None for s in above + below):
+        return False
+    up_numbers = any(s.r0 == b - 1 and _is_number(s.text) for s in above)
+    low_numbers = any(_is_number(s.text) for s in below)
+    if up_numbers == low_numbers:
+        return False  # numbers on both sides (two rows) or on neither (header rows)
+    for c, n in enumerate(below):
+        if c != n.c0:
+            continue
+        p = above[c]
+        if (p.c0, p.c1) != (n.c0, n.c1) or n.r0 != b or p.r1 != b:
+            return False  # different column structure: not one row
+        if not (p.text.strip() and n.text.strip()):
+            continue
+        if p.r0 < b - 1 and not _ROW_MARKER.match(n.text) and not _is_number(n.text):
+            continue  # a group label spanning rows above, continued below
+        if not _continues_label(p, n):
+            return False
+    return True
+
+
 def _join_across_break(spans: list[_Span], b: int, n_rows: int, n_cols: int) -> int:
     """Join cells cut by the page break between grid rows b-1 and b. Returns the new
     row count (one less when a whole row straddled the break)."""
@@ -687,29 +1156,19 @@ def _join_across_break(spans: list[_Span], b: int, n_rows: int, n_cols: int) -> 
     def label(s: _Span | None) -> bool:
         return s is not None and not _is_number(s.text)
 
-    # A row split by the break: the upper part has no numbers, its label does not end
-    # the row (the lower part has numbers and no row numbering of its own).
-    upper_numbers = any(s is not None and s.r0 == b - 1 and _is_number(s.text) for s in above)
-    lower_numbers = any(s is not None and _is_number(s.text) for s in below)
-    lower_labels = [s for s in below if s is not None and s.text and not _is_number(s.text)]
-    upper_starts = [s for s in above if s is not None and s.r1 == b and s.r0 == b - 1 and s.text]
-    row_split = (not upper_numbers and lower_numbers and bool(upper_starts)
-                 and not any(_ROW_MARKER.match(s.text) for s in lower_labels)
-                 and all(s.r1 == b for s in above if s is not None))
+    row_split = _row_cut_by_break(above, below, b)
     merged_any = False
     for c in range(n_cols):
         p, n = above[c], below[c]
         if p is None or n is None or p is n or c != n.c0 or (p.c0, p.c1) != (n.c0, n.c1):
             continue
-        if row_split:
-            ok = not (p.text and _is_number(p.text) and n.text and _is_number(n.text))
-        else:
+        if not row_split:
             # A group label cut by the break: the lower part is blank or a label fragment
             # without numbering, and the cell spans rows on at least one side.
             ok = (label(p) and bool(p.text) and (not n.text or (label(n) and not _ROW_MARKER.match(n.text)))
                   and (p.r1 - p.r0 > 1 or n.r1 - n.r0 > 1))
-        if not ok:
-            continue
+            if not ok:
+                continue
         p.text = "\n".join(t for t in (p.text, n.text) if t)
         p.lines = p.lines + n.lines
         p.r1 = n.r1
@@ -795,7 +1254,16 @@ def _page_metrics(lines: list[_Line], fallback: _Metrics | None, page_width: flo
         body = lines
     if not body:
         return _Metrics(72, 520, 12, 20)
-    size = statistics.mode(round(ln.size) for ln in body)
+    # The body type size carries the most characters (captions and table notes in
+    # smaller type outside the tables must not set the margins).
+    weight: dict[int, int] = {}
+    for ln in body:
+        weight[round(ln.size)] = weight.get(round(ln.size), 0) + len(squash(ln.text))
+    size = max(weight, key=lambda k: (weight[k], k))
+    sized = [ln for ln in body if round(ln.size) == size]
+    if len(sized) < 3 and fallback is not None:
+        return fallback
+    body = sized
     left = min(statistics.multimode(round(ln.x0) for ln in body))
     rights = sorted(ln.x1 for ln in body)
     # Justified body lines end at the right margin. When no line reaches it (a page of
@@ -846,7 +1314,7 @@ class _Assembler:
                     self._flush_paragraph()
                 self.para_lines.append(item)
                 self.para_metrics = m
-                self.para_open = last and not self._ends_short(item, m)
+                self.para_open = last and not self._ends_short(item, m) and not self._set_off(item, m)
             first = False
         if not pi.items:
             self.chain_open = False
@@ -862,6 +1330,14 @@ class _Assembler:
         if frag.page != prev.page + 1:
             return False
         tol = self.settings.join_edge_tolerance
+        if prev.text_columns is not None or frag.text_columns is not None:
+            # Columns placed from text positions: one set of column edges must contain
+            # the other (a continuation may lack a label column).
+            a, b = prev.text_columns or [], frag.text_columns or []
+
+            def within(xs: list[float], ys: list[float]) -> bool:
+                return all(any(abs(x - y) <= tol for y in ys) for x in xs)
+            return bool(a and b) and (within(a, b) or within(b, a))
         same_edges = abs(prev.bbox[0] - frag.bbox[0]) <= tol and abs(prev.bbox[2] - frag.bbox[2]) <= tol
         if same_edges:
             return True
@@ -885,10 +1361,12 @@ class _Assembler:
 
     # paragraphs --------------------------------------------------------------------
     def _ends_short(self, line: _Line, m: _Metrics) -> bool:
-        return line.x1 < m.right - 1.5 * m.size
+        right = line.column[1] if line.column else m.right
+        return line.x1 < right - 1.5 * m.size
 
     def _indented(self, line: _Line, m: _Metrics) -> bool:
-        return line.x0 > m.left + 0.8 * m.size
+        left = line.column[0] if line.column else m.left
+        return line.x0 > left + 0.8 * m.size
 
     def _breaks(self, prev: _Line, line: _Line, m: _Metrics) -> bool:
         if line.page != prev.page:
@@ -904,8 +1382,16 @@ class _Assembler:
             return True
         return self._indented(line, m) or self._ends_short(prev, m)
 
+    def _set_off(self, line: _Line, m: _Metrics) -> bool:
+        """Right-aligned or centred (a date, a signature): a body line that runs on to
+        the next page starts at the left margin or at its first-line indent."""
+        left = line.column[0] if line.column else m.left
+        return line.x0 > left + 2.5 * m.size
+
     def _continues_paragraph(self, line: _Line, m: _Metrics) -> bool:
         prev = self.para_lines[-1]
+        if _BLOCK_START.match(squash(line.text)):
+            return False  # 附件1, 一、..., a new block at the head of the page
         return abs(prev.size - line.size) <= 1.0 and not self._indented(line, m)
 
     def _flush_paragraph(self) -> None:
@@ -1077,17 +1563,105 @@ def _page_items(page: Page, index: int, settings: PdfSettings, expect_table: boo
             rest = [c for c in chars if not any(_center_in(c, b) for b in boxes)]
             lines = _lines_from_chars(rest, page_no)
         else:
+            rules = _horizontal_rules(view.filter(_visible), settings)
+            if len(rules) >= 2:  # no line of text crosses a rule
+                lines = _lines_from_chars(chars, page_no, cuts=[r.y for r in rules])
             lines = [ln for ln in lines if not _is_page_number(ln, height, settings.margin_band)]
-            frags, lines = _unruled_fragments(lines, page_no, width, height, settings)
+            frags, lines = _unruled_fragments(lines, page_no, width, height, settings, rules)
             if frags:
                 doc.notes.append(f"page {page_no}: table without ruling lines, grid taken from text positions")
+    lines = _split_columns(lines, width, settings)
     items: list[_Line | _Frag] = [*lines, *frags]
-    items.sort(key=lambda it: it.top if isinstance(it, _Line) else it.bbox[1])
+    items.sort(key=_reading_order)
     return _PageItems(page_no, width, height, _drop_page_numbers(items, height, settings))
+
+
+def _reading_order(it: _Line | _Frag) -> tuple[float, int, float]:
+    if isinstance(it, _Frag):
+        return (it.bbox[1], 0, it.bbox[1])
+    return it.order or (it.top, 0, it.top)
 
 
 def _drop_page_numbers(items: list[_Line | _Frag], height: float, settings: PdfSettings) -> list[_Line | _Frag]:
     return [it for it in items if not (isinstance(it, _Line) and _is_page_number(it, height, settings.margin_band))]
+
+
+@dataclass
+class _MarginLine:
+    """A line in the top or bottom margin band, as compared across pages."""
+
+    zone: str  # "top" or "bottom"
+    offset: float  # distance from that page edge (pages may differ in size)
+    x0: float
+    x1: float
+    key: str  # squashed text, digits as "#" ("第3页" and "第4页" match)
+    line: _Line
+    items: _PageItems
+
+
+class _Furniture:
+    """Running headers and footers: a line in the top or bottom margin band printed with
+    the same text (digits aside) at the same place on one of the previous pages
+    (`settings.furniture_lookback`) is page furniture, not text; both copies are
+    dropped. A page's own copy is found only once a later page repeats it, so the
+    reader hands pages to the assembler that many pages late."""
+
+    def __init__(self, settings: PdfSettings):
+        self.settings = settings
+        self.recent: list[list[_MarginLine]] = []
+
+    def _margin_lines(self, pi: _PageItems) -> list[_MarginLine]:
+        band = self.settings.margin_band * pi.height
+        out = []
+        for it in pi.items:
+            if not isinstance(it, _Line):
+                continue
+            key = re.sub(r"\d+", "#", squash(it.text))
+            if not key or len(key) > self.settings.furniture_max_chars:
+                continue
+            if it.bottom <= band:
+                out.append(_MarginLine("top", it.top, it.x0, it.x1, key, it, pi))
+            elif it.top >= pi.height - band:
+                out.append(_MarginLine("bottom", pi.height - it.bottom, it.x0, it.x1, key, it, pi))
+        return out
+
+    def _same(self, a: _MarginLine, b: _MarginLine) -> bool:
+        tol = self.settings.furniture_tolerance
+        if a.zone != b.zone or a.key != b.key or abs(a.offset - b.offset) > tol:
+            return False
+        # Left-aligned, right-aligned or centred: one of the three agrees (a page
+        # number's width changes the other two).
+        return (abs(a.x0 - b.x0) <= tol or abs(a.x1 - b.x1) <= tol
+                or abs((a.x0 + a.x1) / 2 - (b.x0 + b.x1) / 2) <= tol)
+
+    def strip(self, pi: _PageItems) -> None:
+        """Drop from this page, and from the recent pages, the lines they share."""
+        mine = self._margin_lines(pi)
+        drop: dict[int, list[_MarginLine]] = {}
+        for m in mine:
+            for page_lines in self.recent:
+                for o in page_lines:
+                    if self._same(m, o):
+                        drop.setdefault(id(m.items), []).append(m)
+                        drop.setdefault(id(o.items), []).append(o)
+        for found in drop.values():
+            gone = {id(m.line) for m in found}
+            owner = found[0].items
+            owner.items = [it for it in owner.items if id(it) not in gone]
+        self.recent.append(mine)
+        del self.recent[: -self.settings.furniture_lookback]
+
+
+def _ends_with_table(pi: _PageItems, settings: PdfSettings) -> bool:
+    """The page's last item, short lines in the bottom margin band aside (a running
+    footer not yet recognised as one), is a table: it may go on on the next page."""
+    band = pi.height * (1 - settings.margin_band)
+    for it in reversed(pi.items):
+        if isinstance(it, _Frag):
+            return True
+        if not (it.top >= band and len(squash(it.text)) <= settings.furniture_max_chars):
+            return False
+    return False
 
 
 def read_pdf(path: str, data: bytes, sha256: str, settings: PdfSettings = DEFAULT_SETTINGS) -> Document:
@@ -1115,6 +1689,8 @@ def read_pdf(path: str, data: bytes, sha256: str, settings: PdfSettings = DEFAUL
         if b"%%EOF" not in data[-2048:]:
             doc.notes.append("PDF has no %%EOF marker at its end: the file may be truncated")
         assembler = _Assembler(doc, settings)
+        furniture = _Furniture(settings)
+        pending: list[_PageItems] = []  # read, not yet assembled (furniture may follow)
         expect_table = False
         failures = 0
         for index, page in enumerate(pages):
@@ -1131,8 +1707,13 @@ def read_pdf(path: str, data: bytes, sha256: str, settings: PdfSettings = DEFAUL
             finally:
                 # Drop the page's parsed objects: memory stays flat on long reports.
                 page.close()
+            furniture.strip(items)
+            pending.append(items)
+            if len(pending) > settings.furniture_lookback:
+                assembler.add_page(pending.pop(0))
+            expect_table = _ends_with_table(items, settings)
+        for items in pending:
             assembler.add_page(items)
-            expect_table = bool(items.items) and isinstance(items.items[-1], _Frag)
         assembler.finish()
         if failures == len(pages):
             raise RejectedInput("corrupt PDF: no page could be read")

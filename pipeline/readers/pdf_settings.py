@@ -56,6 +56,10 @@ RULED_TABLE_SETTINGS: MappingProxyType[str, Any] = MappingProxyType({
     # squashing spaces recovers the word. 3 pt vertically groups a line.
     "text_x_tolerance": 3,
     "text_y_tolerance": 3,
+    # Not set here: "explicit_vertical_lines". For a table drawn without its left and
+    # right borders the reader adds, per page, a vertical rule where the table's
+    # horizontal rules end (see pdf_reader._missing_outer_rules); pdfplumber adds
+    # explicit lines to the ruling lines it finds.
 })
 
 
@@ -79,12 +83,33 @@ class PdfSettings:
     # Page-number lines without dashes ("3", "3/6") are dropped only inside the top or
     # bottom margin band of this share of the page height; "-3-" is dropped anywhere.
     margin_band: float = 0.1
+    # Running headers and footers: a line inside the margin band repeated (digits
+    # aside) within this distance of the same place on one of the previous
+    # `furniture_lookback` pages is dropped on every page that has it. Two pages back
+    # catches headers that alternate between odd and even pages; lines longer than
+    # `furniture_max_chars` characters are text, never furniture.
+    furniture_lookback: int = 2
+    furniture_tolerance: float = 2.0
+    furniture_max_chars: int = 40
     # OCR rendering resolution: Tesseract is most accurate with 10-12 pt text at about
     # 300 dpi (x-height ~30 px); higher costs time without improving digits.
     ocr_dpi: int = 300
     # Unruled tables: a gap wider than this many font sizes between two words on a line
     # separates cells (CJK body text never leaves a whole empty character slot).
     column_gap_em: float = 1.0
+    # Tables ruled with horizontal lines only (三线表): a horizontal rule at least this
+    # share of the page width bounds table rows (shorter ones are underlines).
+    rule_min_share: float = 0.3
+    # Tables without rules: the lines of one cell's wrapped text follow each other at
+    # most this many type sizes apart (centre to centre; cell text is set at 1.2-1.3
+    # times its size), rows are further apart.
+    cell_line_pitch_em: float = 1.45
+    # Text in two columns: a gutter at least this many type sizes wide (no line of
+    # justified body text leaves a whole character slot empty) ...
+    column_gutter_em: float = 1.0
+    # ... free of characters across a run of consecutive lines with text on both
+    # sides on at least this many of them (fewer could be a two-part form line).
+    column_min_lines: int = 4
 
 
 DEFAULT_SETTINGS = PdfSettings()
