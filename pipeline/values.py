@@ -22,7 +22,10 @@ _NUM = re.compile(r"^(?P<sign>[+\-−]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<
 _FOOTNOTE = re.compile(r"(?<=\d)\s*(?:[*＊※†‡]+|[①-⑳⑴-⒇⒈-⒛¹²³⁴-⁹]|[(（][注\d]+[)）]|注\d*)\s*$")
 
 
-_DIGIT_GROUPS = re.compile(r"\d+(?:[\s\u2009\u202f\u00a0\u3000]+\d+)+")
+# Horizontal white space only: a number wrapped over lines in a narrow cell (215 / 1)
+# is one number and is joined before this check.
+_DIGIT_GROUPS = re.compile(r"\d+(?:[ \t\u2009\u202f\u00a0\u3000]+\d+)+")
+_WRAPPED = re.compile(r"(?<=\d)[ \t\u3000]*[\r\n]+[ \t\u3000]*(?=\d)")
 
 
 def _spaced_digits_ok(text: str) -> bool:
@@ -56,6 +59,7 @@ def parse_value(text: str | None, money: bool = False, column_unit: str | None =
     mark = _FOOTNOTE.search(text)
     if mark:
         text = text[: mark.start()]
+    text = _WRAPPED.sub("", text)
     if not _spaced_digits_ok(nfkc(text)):
         return Parsed(None, "text")
     raw = squash(nfkc(text)).replace("|", "")

@@ -132,3 +132,16 @@ def test_any_report_round_trips(tmp_path: Path, seed: int, year: int, scale: int
     rep = make_report(random.Random(seed), "江城市某某区统计局", year, scale=scale)
     path = WRITERS[writer](rep, tmp_path / f"h{seed}.{writer}")
     assert_record_matches(path, rep, {})
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice not installed")
+def test_large_numbers_wrapped_in_narrow_pdf_cells(tmp_path: Path) -> None:
+    """A city's four-digit counts wrap inside the narrow columns of a PDF made by Word or
+    LibreOffice (215 / 1): still one number each."""
+    import subprocess
+
+    rep = make_report(random.Random(4), "江城市人民政府", 2023, scale=2400)
+    docx_path = write_docx(rep, tmp_path / "city.docx")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(docx_path)], capture_output=True, timeout=180, check=True)
+    assert_record_matches(tmp_path / "city.pdf", rep, {})

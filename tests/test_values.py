@@ -54,3 +54,8 @@ def test_digits_split_by_spaces() -> None:
     assert parse_value("1 483").value == 1483  # thousands groups
     assert parse_value("1 4 8 3").value == 1483  # letter-spaced
     assert parse_value("1483 1").kind == "text"  # a number and a stray mark: never 14831
+
+
+def test_number_wrapped_in_a_narrow_cell() -> None:
+    assert parse_value("215\n1").value == 2151
+    assert parse_value("1,23\n4").value == 1234
