@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from pipeline.extract import extract_file
 from pipeline.record import Record
 from pipeline.synth import compose, make_report
-from pipeline.synth.writers import PCell, PPara, PTable
+from pipeline.synth.writers import PCell, PPara, PTable, _grid
 
 AGENCY = "江城市某某区统计局"
 # One 2023 report (2021 template) with non-zero numbers in most places that matter below.
@@ -78,17 +78,6 @@ def para(bs: list, startswith: str) -> PPara:
     return next(b for b in bs if isinstance(b, PPara) and b.text.startswith(startswith))
 
 
-def placed(rows: list[list[PCell]]) -> list[list[tuple[int, PCell]]]:
-    out = []
-    for row in rows:
-        col, cells = 0, []
-        for cell in row:
-            cells.append((col, cell))
-            col += cell.span
-        out.append(cells)
-    return out
-
-
 def _tc(cell: PCell, width: int) -> OxmlElement:
     tc = OxmlElement("w:tc")
     pr = OxmlElement("w:tcPr")
@@ -127,7 +116,7 @@ def write_docx(bs: list, path: Path) -> Path:
             t.style = d.styles["Table Grid"]
             for gc, w in zip(t._tbl.tblGrid.gridCol_lst, b.widths, strict=True):
                 gc.w = w * 635  # twips → EMU
-            for cells in placed(b.rows):
+            for cells in _grid(b.rows):
                 tr = OxmlElement("w:tr")
                 for col, cell in cells:
                     tr.append(_tc(cell, sum(b.widths[col : col + cell.span])))
@@ -139,7 +128,7 @@ def write_docx(bs: list, path: Path) -> Path:
 
 
 def html_table(t: PTable) -> str:
-    grid = placed(t.rows)
+    grid = _grid(t.rows)
     at = {(r, c): cell for r, cells in enumerate(grid) for c, cell in cells}
     out = ['<table border="1" cellspacing="0" cellpadding="0">']
     for r, cells in enumerate(grid):
