@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from pipeline.extract import extract_file
 from pipeline.record import Record
 from pipeline.synth import compose, make_report
-from pipeline.synth.writers import PCell, PPara, PTable, _grid
+from pipeline.synth.writers import PCell, PPara, PTable, docx_table, placed_cells
 
 AGENCY = "江城市某某区统计局"
 # One 2023 report (2021 template) with non-zero numbers in most places that matter below.
@@ -78,49 +78,11 @@ def para(bs: list, startswith: str) -> PPara:
     return next(b for b in bs if isinstance(b, PPara) and b.text.startswith(startswith))
 
 
-def _tc(cell: PCell, width: int) -> OxmlElement:
-    tc = OxmlElement("w:tc")
-    pr = OxmlElement("w:tcPr")
-    w = OxmlElement("w:tcW")
-    w.set(qn("w:w"), str(width))
-    w.set(qn("w:type"), "dxa")
-    pr.append(w)
-    if cell.span > 1:
-        gs = OxmlElement("w:gridSpan")
-        gs.set(qn("w:val"), str(cell.span))
-        pr.append(gs)
-    if cell.vmerge:
-        vm = OxmlElement("w:vMerge")
-        vm.set(qn("w:val"), cell.vmerge)
-        pr.append(vm)
-    tc.append(pr)
-    text = "" if cell.vmerge == "continue" else cell.text
-    for line in text.split("\n"):
-        p = OxmlElement("w:p")
-        if line:
-            r = OxmlElement("w:r")
-            t = OxmlElement("w:t")
-            t.set(qn("xml:space"), "preserve")
-            t.text = line
-            r.append(t)
-            p.append(r)
-        tc.append(p)
-    return tc
-
-
 def write_docx(bs: list, path: Path) -> Path:
     d = docx.Document()
     for b in bs:
         if isinstance(b, PTable):
-            t = d.add_table(rows=0, cols=len(b.widths))
-            t.style = d.styles["Table Grid"]
-            for gc, w in zip(t._tbl.tblGrid.gridCol_lst, b.widths, strict=True):
-                gc.w = w * 635  # twips → EMU
-            for cells in _grid(b.rows):
-                tr = OxmlElement("w:tr")
-                for col, cell in cells:
-                    tr.append(_tc(cell, sum(b.widths[col : col + cell.span])))
-                t._tbl.append(tr)
+            docx_table(d, b)
         else:
             d.add_paragraph(b.text)
     d.save(path)
@@ -128,7 +90,7 @@ def write_docx(bs: list, path: Path) -> Path:
 
 
 def html_table(t: PTable) -> str:
-    grid = _grid(t.rows)
+    grid = placed_cells(t.rows)
     at = {(r, c): cell for r, cells in enumerate(grid) for c, cell in cells}
     out = ['<table border="1" cellspacing="0" cellpadding="0">']
     for r, cells in enumerate(grid):

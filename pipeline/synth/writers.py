@@ -488,7 +488,7 @@ def compose(rep: SynthReport, **variant: object) -> list[Block]:
     return blocks
 
 
-def _grid(rows: list[list[PCell]]) -> list[list[tuple[int, PCell]]]:
+def placed_cells(rows: list[list[PCell]]) -> list[list[tuple[int, PCell]]]:
     """Each row's cells with the grid column they start at."""
     out = []
     for row in rows:
@@ -580,13 +580,13 @@ def _tc(cell: PCell, width: int) -> BaseOxmlElement:
     return tc
 
 
-def _docx_table(document: DocxDocument, table: PTable) -> None:
+def docx_table(document: DocxDocument, table: PTable) -> None:
     t = document.add_table(rows=0, cols=len(table.widths))
     t.style = document.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     for gc, w in zip(t._tbl.tblGrid.gridCol_lst, table.widths, strict=True):
         gc.w = Twips(w)
-    for placed in _grid(table.rows):
+    for placed in placed_cells(table.rows):
         tr = OxmlElement("w:tr")
         for col, cell in placed:
             tr.append(_tc(cell, sum(table.widths[col : col + cell.span])))
@@ -604,7 +604,7 @@ def _docx_bytes(blocks: list[Block], rep: SynthReport) -> bytes:
     sec.top_margin, sec.bottom_margin = Twips(2098), Twips(1985)
     for block in blocks:
         if isinstance(block, PTable):
-            _docx_table(document, block)
+            docx_table(document, block)
             continue
         p = document.add_paragraph()
         fmt = p.paragraph_format
@@ -655,7 +655,7 @@ def write_docx(rep: SynthReport, path: str | Path, **variant: object) -> Path:
 
 
 def _html_table(table: PTable) -> str:
-    grid = _grid(table.rows)
+    grid = placed_cells(table.rows)
     at = {(r, c): cell for r, placed in enumerate(grid) for c, cell in placed}
     out = [
         '<table border="1" cellspacing="0" cellpadding="0" align="center" style="border-collapse:collapse;">',

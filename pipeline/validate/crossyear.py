@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.record import Finding
-from pipeline.validate.messages import RuleInfo, label_zh, make_finding
+from pipeline.validate.messages import Registry, RuleInfo, label_zh, make_finding
 from pipeline.validate.rules import APPLICANT_COLS
 
 Value = int | Decimal | None
@@ -32,17 +32,8 @@ def _s(v: int | Decimal) -> str:
 
 
 _Check = Callable[[SeriesReport, SeriesReport, RuleInfo], Iterator[Finding]]
-_REGISTRY: list[tuple[RuleInfo, _Check]] = []
-
-
-def _rule(rule_id: str, severity: str, en: str, zh: str) -> Callable[[_Check], _Check]:
-    info = RuleInfo(rule_id, severity, en, zh)
-
-    def register(fn: _Check) -> _Check:
-        _REGISTRY.append((info, fn))
-        return fn
-
-    return register
+_REGISTRY: Registry[_Check] = Registry()
+_rule = _REGISTRY.rule
 
 
 @_rule(
@@ -130,7 +121,7 @@ def _in_force(prev: SeriesReport, cur: SeriesReport, info: RuleInfo) -> Iterator
             )
 
 
-RULES: list[RuleInfo] = [info for info, _ in _REGISTRY]
+RULES: list[RuleInfo] = _REGISTRY.infos
 
 
 def check_series(reports: list[SeriesReport]) -> list[tuple[str, Finding]]:
@@ -148,6 +139,6 @@ def check_series(reports: list[SeriesReport]) -> list[tuple[str, Finding]]:
         for year in sorted(years):
             for cur in years[year]:
                 for prev in years.get(year - 1, []):
-                    for info, check in _REGISTRY:
+                    for info, check in _REGISTRY.entries:
                         out.extend((cur.report_id, f) for f in check(prev, cur, info))
     return out

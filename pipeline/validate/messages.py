@@ -7,10 +7,14 @@ wording fix is one edit in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from pipeline.record import SEVERITIES, Finding
 from pipeline.spec import item_index
+
+C = TypeVar("C", bound=Callable[..., object])
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,26 @@ class RuleInfo:
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"bad severity {self.severity!r} for {self.id}")
+
+
+class Registry(Generic[C]):
+    """Rules in registration order: `@registry.rule(id, severity, en, zh)` on a check."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[RuleInfo, C]] = []
+
+    def rule(self, rule_id: str, severity: str, en: str, zh: str) -> Callable[[C], C]:
+        info = RuleInfo(rule_id, severity, en, zh)
+
+        def register(fn: C) -> C:
+            self.entries.append((info, fn))
+            return fn
+
+        return register
+
+    @property
+    def infos(self) -> list[RuleInfo]:
+        return [info for info, _ in self.entries]
 
 
 # rule_id -> (English template, Chinese template), filled with str.format(**fields).

@@ -24,7 +24,7 @@ from typing import Any
 from pipeline.normalize import nfkc, squash
 from pipeline.record import Fact, Finding, Record
 from pipeline.spec import col_keys, row_keys, t3_result_rows
-from pipeline.validate.messages import RuleInfo, label_zh, make_finding
+from pipeline.validate.messages import Registry, RuleInfo, label_zh, make_finding
 
 Number = int | Decimal
 
@@ -177,17 +177,8 @@ def _context(rec: Record) -> _Ctx:
 # --------------------------------------------------------------------------- registry
 
 _Check = Callable[[_Ctx, RuleInfo], Iterator[Finding]]
-_REGISTRY: list[tuple[RuleInfo, _Check]] = []
-
-
-def _rule(rule_id: str, severity: str, en: str, zh: str) -> Callable[[_Check], _Check]:
-    info = RuleInfo(rule_id, severity, en, zh)
-
-    def register(fn: _Check) -> _Check:
-        _REGISTRY.append((info, fn))
-        return fn
-
-    return register
+_REGISTRY: Registry[_Check] = Registry()
+_rule = _REGISTRY.rule
 
 
 # --------------------------------------------------------------------------- values
@@ -314,6 +305,16 @@ def _t3_balance(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
             )
 
 
+def _sum_check(ctx: _Ctx, info: RuleInfo, target: str, parts: list[str], **fields: str) -> Iterator[Finding]:
+    """`target` = the sum of `parts`, when all are readable."""
+    vs = ctx.vals([target, *parts])
+    if vs is None:
+        return
+    expected = sum(vs[1:], 0)
+    if vs[0] != expected:
+        yield make_finding(info, [target, *parts], _s(expected), _s(vs[0]), **fields)
+
+
 @_rule(
     "t3.results_sum",
     "error",
@@ -327,19 +328,7 @@ def _t3_results_sum(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         if ctx.is_derived(target):
             continue  # derived from these very rows
         parts = [_k("t3", r, c) for r in ctx.result_rows]
-        vs = ctx.vals([target, *parts])
-        if vs is None:
-            continue
-        expected = sum(vs[1:], 0)
-        if vs[0] != expected:
-            yield make_finding(
-                info,
-                [target, *parts],
-                _s(expected),
-                _s(vs[0]),
-                col=c,
-                col_zh=label_zh("t3", None, c),
-            )
+        yield from _sum_check(ctx, info, target, parts, col=c, col_zh=label_zh("t3", None, c))
 
 
 @_rule(
@@ -356,19 +345,7 @@ def _t3_row_total(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         if ctx.is_derived(target):
             continue
         parts = [_k("t3", r, c) for c in APPLICANT_COLS]
-        vs = ctx.vals([target, *parts])
-        if vs is None:
-            continue
-        expected = sum(vs[1:], 0)
-        if vs[0] != expected:
-            yield make_finding(
-                info,
-                [target, *parts],
-                _s(expected),
-                _s(vs[0]),
-                row=r,
-                row_zh=label_zh("t3", r),
-            )
+        yield from _sum_check(ctx, info, target, parts, row=r, row_zh=label_zh("t3", r))
 
 
 # --------------------------------------------------------------------------- table 4
@@ -649,7 +626,7 @@ def _narrative_no_cases(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
 
 # --------------------------------------------------------------------------- public API
 
-RULES: list[RuleInfo] = [info for info, _ in _REGISTRY]
+RULES: list[RuleInfo] = _REGISTRY.infos
 
 
 def validate_record(rec: Record) -> list[Finding]:
@@ -660,7 +637,7 @@ def validate_record(rec: Record) -> list[Finding]:
     """
     ctx = _context(rec)
     out: list[Finding] = []
-    for info, check in _REGISTRY:
+    for info, check in _REGISTRY.entries:
         out.extend(check(ctx, info))
     return out
 
