@@ -93,7 +93,7 @@ def _rejected(path: Path, reason: str, out_dir: Path) -> Outcome:
 
 def _work(path: Path, out_dir: Path, force: bool, timeout: int) -> Outcome:
     from pipeline import __version__
-    from pipeline import extract as extract_mod
+    from pipeline.process import process_file
     from pipeline.record import read_record
 
     sha = _sha_of(path)
@@ -108,7 +108,7 @@ def _work(path: Path, out_dir: Path, force: bool, timeout: int) -> Outcome:
             pass
     try:
         with _deadline(timeout):
-            rec = extract_mod.extract_file(path)
+            rec = process_file(path)
     except FileTimeout as exc:
         return _rejected(path, f"extraction stopped: {exc}", out_dir)
     return Outcome(path, rec.sha256, rec.status, rec.reason, write_record(rec, out_dir))

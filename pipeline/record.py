@@ -72,15 +72,6 @@ class Record:
         return {f.key: f for f in self.facts}
 
 
-def status_for(findings: list[Finding]) -> str:
-    sev = {f.severity for f in findings}
-    if "error" in sev:
-        return "review"
-    if "warning" in sev:
-        return "warnings"
-    return "ok"
-
-
 def _default(o: Any) -> Any:
     if isinstance(o, Decimal):
         return str(o)

@@ -14,7 +14,9 @@ from pipeline.extract.sections import extract_sections, heading_number
 from pipeline.extract.tables import Found, RawCell, find_tables
 from pipeline.model import Document, Paragraph, RejectedInput, Table
 from pipeline.normalize import squash
-from pipeline.record import Fact, Finding, Record, status_for
+from pipeline.record import Fact, Finding, Record
+from pipeline.settings import Settings
+from pipeline.validate.status import status_and_reason
 from pipeline.values import parse_value
 
 # Column keys that exist only in one template's t2: evidence for the format version.
@@ -230,11 +232,7 @@ def extract_document(doc: Document) -> Record:
         validate_record = None
     if validate_record is not None:
         rec.findings.extend(validate_record(rec))
-    rec.status = status_for(rec.findings)
-    if rec.status in ("review", "warnings"):
-        sev = "error" if rec.status == "review" else "warning"
-        first = [f for f in rec.findings if f.severity == sev]
-        rec.reason = first[0].message + (f" (+{len(first) - 1} more)" if len(first) > 1 else "")
+    rec.status, rec.reason = status_and_reason(rec.findings)
     return rec
 
 
@@ -255,7 +253,7 @@ def _provenance(doc: Document, started: float) -> dict[str, object]:
     }
 
 
-def extract_file(path: Path | str) -> Record:
+def extract_file(path: Path | str, settings: Settings | None = None) -> Record:
     """Read and extract one file; unreadable input becomes a rejected record, never an exception."""
     from pipeline.readers import read_bytes, read_document
 
@@ -267,7 +265,7 @@ def extract_file(path: Path | str) -> Record:
                       file_type=None, status="rejected", reason=_one_line(exc))
     sha = hashlib.sha256(data).hexdigest()
     try:
-        doc = read_document(path, data)
+        doc = read_document(path, data, settings)
     except RejectedInput as exc:
         return Record(sha256=sha, source_path=str(path), file_type=None, status="rejected",
                       reason=_one_line(exc))

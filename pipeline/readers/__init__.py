@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.model import Document, RejectedInput
 from pipeline.sniff import sniff
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -23,7 +27,7 @@ def read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def read_document(path: Path | str, data: bytes | None = None) -> Document:
+def read_document(path: Path | str, data: bytes | None = None, settings: Settings | None = None) -> Document:
     path = Path(path)
     if data is None:
         data = read_bytes(path)
@@ -49,7 +53,9 @@ def read_document(path: Path | str, data: bytes | None = None) -> Document:
             from pipeline.readers.pdf_reader import read_pdf
         except ImportError as exc:
             raise RejectedInput("unsupported file type: PDF (no PDF reader installed)") from exc
-        return read_pdf(src, data, sha)
+        from pipeline.settings import DEFAULT
+
+        return read_pdf(src, data, sha, (settings or DEFAULT).pdf)
     if kind == "doc":
         from pipeline.readers.safety import is_encrypted_ooxml
 
