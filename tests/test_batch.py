@@ -38,10 +38,10 @@ def test_worker_crash_rejects_only_that_file(tmp_path: Path, wuhan_txt: Path,
     files = _corpus(tmp_path, wuhan_txt, 4)
     real = extract_mod.extract_file
 
-    def crashing(path):  # workers are forked, so they see this patch
+    def crashing(path, settings=None):  # workers are forked, so they see this patch
         if Path(path).name == "r2.txt":
             os._exit(3)  # what a segfault in a native reader looks like to the pool
-        return real(path)
+        return real(path, settings)
 
     monkeypatch.setattr(extract_mod, "extract_file", crashing)
     outcomes = {o.path.name: o for o in extract_many(files, tmp_path / "ex", jobs=2)}
@@ -69,10 +69,10 @@ def test_a_hanging_file_is_stopped_and_rejected(tmp_path: Path, wuhan_txt: Path,
     files = _corpus(tmp_path, wuhan_txt, 2)
     real = extract_mod.extract_file
 
-    def slow(path):
+    def slow(path, settings=None):
         if Path(path).name == "r0.txt":
             time.sleep(30)
-        return real(path)
+        return real(path, settings)
 
     monkeypatch.setattr(extract_mod, "extract_file", slow)
     start = time.monotonic()
