@@ -19,7 +19,9 @@ from reportlab.lib.pagesizes import A4
 from pipeline.model import Document, RejectedInput, Table
 from pipeline.normalize import nfkc, squash
 from pipeline.readers import read_document
-from pipeline.readers.pdf_reader import _is_page_number, _Line, _needs_ocr, _Word, read_pdf
+from pipeline.readers.pdf import read_pdf
+from pipeline.readers.pdf.layout import Line, Word, is_page_number
+from pipeline.readers.pdf.pages import needs_ocr
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HUAIAN = FIXTURES / "huaian-city-2024.pdf"
@@ -296,19 +298,19 @@ def test_paragraphs_title_and_page_numbers() -> None:
     ("3", 800, True), ("3", 400, False), ("3/6", 820, True), ("3001", 400, False),
 ])
 def test_page_number_lines(text: str, bottom: float, expected: bool) -> None:
-    line = _Line([_Word(280, 300, text)], bottom - 10, bottom, 10, 1)
-    assert _is_page_number(line, 842, 0.1) is expected
+    line = Line([Word(280, 300, text)], bottom - 10, bottom, 10, 1)
+    assert is_page_number(line, 842, 0.1) is expected
 
 
 def test_cid_glyph_soup_goes_to_ocr() -> None:
-    from pipeline.readers.pdf_settings import DEFAULT_SETTINGS as s
+    from pipeline.readers.pdf.settings import DEFAULT_SETTINGS as s
 
     def chars(texts: list[str]) -> list[dict]:
         return [{"text": t} for t in texts]
 
-    assert _needs_ocr(chars(["(cid:12)"] * 80 + ["一"] * 20), s)
-    assert _needs_ocr(chars([]), s)
-    assert not _needs_ocr(chars(["(cid:12)"] * 5 + ["一"] * 95), s)
+    assert needs_ocr(chars(["(cid:12)"] * 80 + ["一"] * 20), s)
+    assert needs_ocr(chars([]), s)
+    assert not needs_ocr(chars(["(cid:12)"] * 5 + ["一"] * 95), s)
 
 
 # --- (e) encryption, (f) damage ------------------------------------------------------------
@@ -446,7 +448,7 @@ def test_huaian_paragraphs(huaian) -> None:
     assert any("一流营商环境高质量推进产业发展" in squash(p.text) for p in paras)
     assert "受理政府信息公开申请 3119 件" in text
     for p in paras:
-        assert not _is_page_number(_Line([_Word(0, 1, p.text)], 800, 810, 10, 1), 842, 0.1)
+        assert not is_page_number(Line([Word(0, 1, p.text)], 800, 810, 10, 1), 842, 0.1)
     headings = [p.text for p in paras if p.text.startswith(("一、", "二、", "三、", "四、", "五、", "六、"))]
     assert headings == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]

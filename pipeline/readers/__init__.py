@@ -50,7 +50,7 @@ def read_document(path: Path | str, data: bytes | None = None, settings: Setting
         return read_docx(src, data, sha)
     if kind == "pdf":
         try:
-            from pipeline.readers.pdf_reader import read_pdf
+            from pipeline.readers.pdf import read_pdf
         except ImportError as exc:
             raise RejectedInput("unsupported file type: PDF (no PDF reader installed)") from exc
         from pipeline.settings import DEFAULT
