@@ -130,17 +130,20 @@ def ingest(
 def show(
     file: Annotated[Path, typer.Argument(help="One report file.")],
     trace: Annotated[str | None, typer.Option(help="A fact key like t3.total.total: where it came from.")] = None,
-    png: Annotated[Path | None, typer.Option(help="With --trace on a PDF: the page with the cell outlined.")] = None,
+    png: Annotated[Path | None, typer.Option(help="With --trace on a PDF: the page with the cell outlined; with --debug-page: what each reading step saw.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the extracted record as JSON.")] = False,
+    debug_page: Annotated[int | None, typer.Option("--debug-page", min=1, help="A PDF page number: draw what each reading step saw on it (with --png).")] = None,
 ) -> None:
     """What gongkai finds in one document: metadata, sections, each table as a grid of keys and values."""
     from pipeline.extract import extract_file
     from pipeline.record import to_json
-    from pipeline.show import print_record, print_trace
+    from pipeline.show import print_debug_page, print_record, print_trace
 
     if not file.is_file():
         err.print(f"[red]no such file: {file}[/red]")
         raise typer.Exit(2)
+    if debug_page is not None:
+        raise typer.Exit(0 if print_debug_page(console, file, debug_page, png) else 1)
     rec = extract_file(file)
     if as_json:
         print(to_json(rec))

@@ -123,3 +123,35 @@ def render_cell(pdf: Path, page_no: int, bbox: list[float], out: Path) -> None:
         im = page.to_image(resolution=110)
         im.draw_rect(tuple(bbox), stroke="red", fill=(255, 0, 0, 40), stroke_width=3)
         im.save(str(out), format="PNG")
+
+
+def print_debug_page(console: Console, path: Path, page_no: int, png: Path | None) -> bool:
+    """`show FILE --debug-page N --png OUT`: what each step of the PDF reader saw on
+    page N, drawn over the page, with a legend of the colours and counts."""
+    from pipeline.model import RejectedInput
+    from pipeline.readers import read_bytes
+    from pipeline.readers.pdf.debug import LAYERS, debug_page, draw
+    from pipeline.settings import DEFAULT
+    from pipeline.sniff import sniff
+
+    data = read_bytes(path)
+    if sniff(data) != "pdf":
+        console.print("[yellow]--debug-page needs a PDF[/yellow]")
+        return False
+    try:
+        _doc, read = debug_page(str(path), data, page_no, DEFAULT.pdf)
+    except (RejectedInput, ValueError) as exc:
+        console.print(f"[red]{path}: {exc}[/red]")
+        return False
+    how = "OCR" if read.ocr else "table page" if read.table_page else "text page"
+    console.print(f"[bold]page {page_no}[/bold]: {read.width:.0f} x {read.height:.0f} pt, {how}"
+                  + (f", {read.turned}" if read.turned else ""))
+    if png is None:
+        console.print("[yellow]--debug-page needs --png OUT.png[/yellow]")
+        return False
+    counts = draw(data, read, png)
+    for layer in LAYERS:
+        r, g, b = layer.color
+        console.print(f"  [rgb({r},{g},{b})]■[/] {layer.name:8} {counts[layer.name]:4}  {layer.meaning}")
+    console.print(f"  drawn: {png}")
+    return True
