@@ -64,8 +64,7 @@ def _page_metrics(lines: list[Line], fallback: Metrics | None, page_width: float
     right = max(rights[int(settings.right_margin_quantile * (len(rights) - 1))], page_width - left - size)
     pitches = [b.top - a.top for a, b in zip(body, body[1:], strict=False)
                if 0 < b.top - a.top < settings.pitch_max_em * size]
-    # Without two body lines in a row: the usual 1.5 line spacing.
-    pitch = statistics.median(pitches) if pitches else size * 1.5
+    pitch = statistics.median(pitches) if pitches else size * settings.fallback_pitch_em
     return Metrics(left, right, size, pitch)
 
 

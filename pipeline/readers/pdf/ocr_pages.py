@@ -70,7 +70,8 @@ def ocr_items(ctx: OcrContext, index: int, page_no: int, notes: list[str]) -> tu
     for ot in result.tables:
         cells = []
         for oc in ot.cells:
-            line = Line([Word(oc.bbox[0], oc.bbox[2], nfkc(oc.text))], oc.bbox[1], oc.bbox[3], 10, page_no)
+            line = Line([Word(oc.bbox[0], oc.bbox[2], nfkc(oc.text))], oc.bbox[1], oc.bbox[3],
+                         ctx.settings.ocr_cell_size, page_no)
             cells.append(RawCell(oc.bbox, nfkc(oc.text), [line] if oc.text else [], oc.conf))
         items.append(Frag(page_no, ot.bbox, cells, result.height))
     notes.append(f"page {page_no}: no usable text layer, read by OCR "

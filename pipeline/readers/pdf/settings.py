@@ -94,6 +94,8 @@ class PdfSettings:
     # OCR rendering resolution: Tesseract is most accurate with 10-12 pt text at about
     # 300 dpi (x-height ~30 px); higher costs time without improving digits.
     ocr_dpi: int = 300
+    # OCR gives no type size for the text of a table cell: table text is set at 9-12 pt.
+    ocr_cell_size: float = 10.0
     # Unruled tables: a gap wider than this many font sizes between two words on a line
     # separates cells (CJK body text never leaves a whole empty character slot).
     column_gap_em: float = 1.0
@@ -222,6 +224,8 @@ class PdfSettings:
     body_min_lines: int = 3
     right_margin_quantile: float = 0.8
     pitch_max_em: float = 4.0
+    # Without two body lines in a row, the pitch is taken as the usual 1.5 line spacing.
+    fallback_pitch_em: float = 1.5
     # A line ending more than this many type sizes before the right margin is short
     # (a paragraph's last line).
     short_line_em: float = 1.5
