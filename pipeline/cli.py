@@ -238,15 +238,22 @@ def missing(db: DbOpt = Path(DEFAULT_DB)) -> None:
 
 
 @app.command()
-def rules() -> None:
-    """Every check gongkai runs: rule id, severity and what it means."""
-    from pipeline.validate import RULES
+def rules(
+    stage: Annotated[str | None, typer.Option(help="Only one stage: reader, extract, report or series.")] = None,
+) -> None:
+    """Every id gongkai can emit (reader notes, extraction, within-report and cross-year
+    checks): id, stage, severity, the cells it names and what it means."""
+    from pipeline.validate.catalogue import STAGES, all_rules
 
+    if stage is not None and stage not in STAGES:
+        err.print(f"[red]unknown stage {stage!r}; one of {', '.join(STAGES)}[/red]")
+        raise typer.Exit(2)
     t = RichTable(title="rules")
-    for c in ("rule", "severity", "checks", "检查"):
+    t.add_column("rule", no_wrap=True)  # an id is looked up as a whole
+    for c in ("stage", "severity", "cells", "checks", "检查"):
         t.add_column(c, overflow="fold")
-    for r in RULES:
-        t.add_row(r.id, r.severity, r.description_en, r.description_zh)
+    for r in all_rules(stage):
+        t.add_row(r.id, r.stage, r.severity, " ".join(r.cells), r.description_en, r.description_zh)
     console.print(t)
 
 

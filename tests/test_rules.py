@@ -732,14 +732,14 @@ def valid_records(draw: st.DrawFn) -> Record:
     )
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_records())
 def test_records_obeying_every_rule_produce_no_findings(rec: Record) -> None:
     assert validate_record(rec) == []
     assert derived_values(rec) == []
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_records(), st.data())
 def test_changing_any_count_is_caught(rec: Record, data: st.DataObject) -> None:
     counts = [f for f in rec.facts if f.table_id in ("t3", "t4")]

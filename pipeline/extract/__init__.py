@@ -16,6 +16,7 @@ from pipeline.model import Document, Paragraph, RejectedInput, Table
 from pipeline.normalize import squash
 from pipeline.record import Fact, Finding, Record
 from pipeline.settings import Settings
+from pipeline.validate.catalogue import finding, value_finding
 from pipeline.validate.status import status_and_reason
 from pipeline.values import parse_value
 
@@ -49,23 +50,13 @@ def _fact(rc: RawCell, row_key: str, fmt: str) -> tuple[Fact, Finding | None]:
         page=rc.cell.page, table_index=rc.table_index, row=rc.row, col=rc.cell.col, bbox=bbox,
         ocr_confidence=rc.cell.ocr_confidence,
     )
-    where = f"table {rc.table_index + 1}, row {rc.row + 1}, column {rc.cell.col + 1}"
-    if rc.cell.page:
-        where = f"page {rc.cell.page}, " + where
     finding = None
     if p.kind == "text":
-        finding = Finding("value.unreadable", "error",
-                          f"{fact.key}: cannot read {rc.cell.text!r} as a number ({where})",
-                          f"{fact.key}：无法识别为数字：{rc.cell.text!r}（{where}）", [fact.key], None, rc.cell.text)
+        finding = value_finding("value.unreadable", fact)
     elif p.footnote:
-        finding = Finding("value.footnote", "info",
-                          f"{fact.key}: printed {rc.cell.text!r}, footnote mark {p.footnote!r} dropped ({where})",
-                          f"{fact.key}：印为“{rc.cell.text}”，已去掉注释标记“{p.footnote}”（{where}）",
-                          [fact.key], str(p.value), rc.cell.text)
+        finding = value_finding("value.footnote", fact, str(p.value), mark=p.footnote)
     elif p.kind == "dash":
-        finding = Finding("value.dash", "info",
-                          f"{fact.key}: printed {rc.cell.text!r}, counted as 0 ({where})",
-                          f"{fact.key}：印为“{rc.cell.text}”，按0计（{where}）", [fact.key], "0", rc.cell.text)
+        finding = value_finding("value.dash", fact, "0")
     return fact, finding
 
 
@@ -80,27 +71,22 @@ def build_facts(found: Found, fmt: str) -> tuple[list[Fact], list[Finding]]:
             continue  # handled below: the 2021 template splits this row in three
         key = (rc.table_id, rc.row_key, rc.col_key)
         if key not in index:
-            findings.append(Finding("template.cell", "warning",
-                                    f"{'.'.join(key)} is not a cell of the {fmt} template; ignored",
-                                    f"{'.'.join(key)}不属于{fmt}年版模板，已忽略", ['.'.join(key)]))
+            cell = ".".join(key)
+            findings.append(finding("template.cell", [cell], cell=cell, format=fmt))
             continue
         if key in seen:
-            findings.append(Finding("table.duplicate_cell", "warning",
-                                    f"{'.'.join(key)} printed twice; the first is kept",
-                                    f"{'.'.join(key)}重复出现，保留第一个", ['.'.join(key)]))
+            cell = ".".join(key)
+            findings.append(finding("table.duplicate_cell", [cell], cell=cell))
             continue
         seen.add(key)
-        fact, finding = _fact(rc, rc.row_key, fmt)
+        fact, note = _fact(rc, rc.row_key, fmt)
         facts.append(fact)
-        if finding:
-            findings.append(finding)
+        if note:
+            findings.append(note)
     if other_single and any(c.row_key.startswith("other.") for c in found.cells if c.table_id == "t3"):
         # Both a single （六）其他处理 row and its sub-rows: the sub-rows are the table;
         # the single row is a misread fragment (a label cut by a page break).
-        findings.append(Finding("t3.other_both_forms", "warning",
-                                "t3 has both （六）其他处理 as one row and its three sub-rows; the sub-rows are kept",
-                                "表三（六）其他处理既有合计行又有三个子项，按子项保存",
-                                [f"t3.other.{c.col_key}" for c in other_single]))
+        findings.append(finding("t3.other_both_forms", [f"t3.other.{c.col_key}" for c in other_single]))
         other_single = []
     if fmt == "2021" and other_single:
         parsed = [_fact(rc, "other", "2019") for rc in other_single]
@@ -111,34 +97,25 @@ def build_facts(found: Found, fmt: str) -> tuple[list[Fact], list[Finding]]:
                     f, _ = _fact(rc, sub, fmt)
                     f.derived = True
                     facts.append(f)
-            findings.append(Finding("t3.other_single_row", "info",
-                                    "t3 （六）其他处理 printed as one all-zero row; its three 2021 sub-rows are 0",
-                                    "表三（六）其他处理仅一行且全为0，三个子项按0计"))
+            findings.append(finding("t3.other_single_row"))
         else:
-            for f, finding in parsed:
+            for f, note in parsed:
                 facts.append(f)
-                if finding:
-                    findings.append(finding)
-            findings.append(Finding("t3.other_split_unknown", "warning",
-                                    "t3 （六）其他处理 printed as one row in a 2021-template report; stored under "
-                                    "the 2019 key t3.other.*, the split into the three 2021 sub-rows is unknown",
-                                    "2021年版报告将（六）其他处理印为一行，按2019年版键t3.other保存，三个子项的拆分未知",
-                                    [f"t3.other.{c}" for c in spec.col_keys(fmt, "t3")]))
+                if note:
+                    findings.append(note)
+            findings.append(finding("t3.other_split_unknown", [f"t3.other.{c}" for c in spec.col_keys(fmt, "t3")]))
     have = {f.key for f in facts}
     present_tables = {f.table_id for f in facts}
     for tid in ("t2", "t3", "t4"):
         if tid not in found.tables_seen:
-            findings.append(Finding("table.missing", "error", f"table {tid} not found",
-                                    f"未找到统计表{tid}", []))
+            findings.append(finding("table.missing", table=tid))
             continue
         expected = [i for i in spec.items(fmt) if i.table_id == tid]
         missing = [i.key for i in expected if i.key not in have
                    and not (tid == "t3" and i.row_key.startswith("other.") and other_single)]
         if missing and tid in present_tables | found.tables_seen:
-            findings.append(Finding("table.cells_missing", "error",
-                                    f"table {tid}: {len(missing)} cells not found: {', '.join(missing[:6])}"
-                                    + ("…" if len(missing) > 6 else ""),
-                                    f"统计表{tid}缺少{len(missing)}个单元格", missing))
+            listed = ", ".join(missing[:6]) + ("…" if len(missing) > 6 else "")
+            findings.append(finding("table.cells_missing", missing, table=tid, count=len(missing), listed=listed))
     return facts, findings
 
 
@@ -151,16 +128,13 @@ def _ocr_findings(facts: list[Fact], doc: Document) -> list[Finding]:
     ocr = [f for f in facts if f.ocr_confidence is not None]
     if not ocr:
         return []
-    out = [Finding("ocr.used", "info",
-                   f"{len(ocr)} values read by OCR (lowest confidence {min(f.ocr_confidence for f in ocr):.0f})",
-                   f"{len(ocr)}个数值经OCR识别（最低置信度{min(f.ocr_confidence for f in ocr):.0f}）")]
-    low = [f for f in ocr if f.ocr_confidence < OCR_REVIEW_CONFIDENCE]
+    lowest = min(f.ocr_confidence for f in ocr if f.ocr_confidence is not None)
+    out = [finding("ocr.used", count=len(ocr), lowest=f"{lowest:.0f}")]
+    low = [f for f in ocr if f.ocr_confidence is not None and f.ocr_confidence < OCR_REVIEW_CONFIDENCE]
     if low:
-        out.append(Finding("ocr.low_confidence", "error",
-                           f"{len(low)} values read by OCR with confidence under {OCR_REVIEW_CONFIDENCE:.0f}: "
-                           + ", ".join(f"{f.key} ({f.printed_text!r}, page {f.page})" for f in low[:8]),
-                           f"{len(low)}个OCR数值置信度低于{OCR_REVIEW_CONFIDENCE:.0f}，需人工核对",
-                           [f.key for f in low]))
+        listed = ", ".join(f"{f.key} ({f.printed_text!r}, page {f.page})" for f in low[:8])
+        out.append(finding("ocr.low_confidence", [f.key for f in low], count=len(low),
+                           limit=f"{OCR_REVIEW_CONFIDENCE:.0f}", listed=listed))
     return out
 
 
@@ -199,10 +173,7 @@ def extract_document(doc: Document) -> Record:
     if second is not None:
         at, title = second
         doc = dataclasses.replace(doc, blocks=doc.blocks[:at])
-        early.append(Finding("document.several_reports", "error",
-                             f"the file holds another report from block {at + 1} ({title}); only the first "
-                             "report is read",
-                             f"文件中第{at + 1}块起另有一份报告（{title}），只读取第一份", []))
+        early.append(finding("document.several_reports", block=at + 1, title=title))
     meta = extract_metadata(doc)
     sections = extract_sections(doc)
     found = find_tables(doc)
@@ -215,11 +186,10 @@ def extract_document(doc: Document) -> Record:
     fmt, how = _format_version(found, meta.year)
     facts, findings = build_facts(found, fmt)
     findings = early + findings
-    for rule, sev, msg, keys in found.notes:
-        findings.append(Finding(rule, sev, msg, "", keys))
+    findings.extend(found.findings)
     findings.extend(_ocr_findings(facts, doc))
-    for note in meta.notes + doc.notes:
-        findings.append(Finding("reader.note", "info", note))
+    findings.extend(meta.findings)
+    findings.extend(finding("reader.note", note=note) for note in doc.notes)
     rec.metadata = {**meta.as_dict(), "format_version": fmt, "format_basis": how,
                     "pages": doc.pages, "ocr": doc.ocr, **{f"doc_{k}": v for k, v in doc.metadata.items()}}
     rec.sections = sections

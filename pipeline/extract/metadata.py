@@ -8,6 +8,8 @@ from datetime import date
 
 from pipeline.model import Document
 from pipeline.normalize import nfkc, squash
+from pipeline.record import Finding
+from pipeline.validate.catalogue import finding
 
 # Chinese numerals as printed in dates; ○ (U+25CB) and ◯ stand in for 〇 in many reports.
 _CN_DIGITS = "〇○◯零一二三四五六七八九"
@@ -57,10 +59,10 @@ class Meta:
     period_start: str | None = None
     period_end: str | None = None
     scope: str = "agency"  # agency (本机关) or aggregate (全市/全区…)
-    notes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # catalogued, for the record
 
     def as_dict(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k != "notes"}
+        return {k: v for k, v in self.__dict__.items() if k != "findings"}
 
 
 def _int_cn(text: str) -> int:
@@ -168,7 +170,7 @@ def extract_metadata(doc: Document) -> Meta:
             # 2023年1月1日至12月31日: the end's year is the start's when not printed
             meta.period_end = date(int(pm["y2"] or pm["y1"]), int(pm["m2"]), int(pm["d2"])).isoformat()
         except ValueError:
-            meta.notes.append("statistics period printed with an impossible date")
+            meta.findings.append(finding("meta.period_date"))
         if meta.year is None and meta.period_end:
             meta.year = int(meta.period_end[:4])
     preamble = squash(nfkc("".join(lines[:4])))

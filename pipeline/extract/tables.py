@@ -16,6 +16,8 @@ from pipeline.extract import columns
 from pipeline.extract import labels as lab
 from pipeline.model import Cell, Document, Paragraph, Table
 from pipeline.normalize import norm_label, squash
+from pipeline.record import Finding
+from pipeline.validate.catalogue import finding
 from pipeline.values import numeric_tokens, parse_value
 
 _SECTION = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]")
@@ -56,13 +58,14 @@ class RawCell:
 @dataclass
 class Found:
     cells: list[RawCell] = field(default_factory=list)
-    notes: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # rule, severity, msg, keys
+    findings: list[Finding] = field(default_factory=list)
     tables_seen: set[str] = field(default_factory=set)
     t3_other_single: bool = False
     t3_other_split: bool = False
 
-    def note(self, rule: str, severity: str, msg: str, keys: list[str] | None = None) -> None:
-        self.notes.append((rule, severity, msg, keys or []))
+    def note(self, rule_id: str, cells: list[str] | None = None, **fields: object) -> None:
+        """A finding of a catalogued extraction rule (see pipeline.validate.catalogue)."""
+        self.findings.append(finding(rule_id, cells, **fields))
 
 
 # ---------------------------------------------------------------- segmenting
@@ -181,7 +184,7 @@ def parse_t2(rows: list[Row], found: Found) -> None:
         if rkey is None:
             continue
         if not header:
-            found.note("t2.no_header", "warning", f"t2 row {label_cell.text!r} has no column header")
+            found.note("t2.no_header", label=label_cell.text)
             continue
         taken: dict[str, int] = {}
         for ci, (ckey, unit) in header.items():
@@ -309,14 +312,13 @@ def parse_t3(rows: list[Row], found: Found) -> None:
             if cols is None and not _has_numbers(row):
                 header.append(row)
             elif label and not _is_header_repeat(row, "t3"):
-                found.note("t3.unknown_row", "warning", f"t3 row not recognised: {label[:40]}")
+                found.note("t3.unknown_row", label=label[:40])
             continue
         if cols is None:
             cols = [k for _, k in positions] if positions else columns.resolve(
                 [r.anchor_texts() for r in header], "t3")
             if cols is None:
-                found.note("t3.header", "warning",
-                           "t3 column header not recognised; the template's column order is assumed")
+                found.note("t3.header")
                 cols = columns.CANONICAL["t3"]
         group = g
         if is_group:
@@ -332,11 +334,11 @@ def parse_t3(rows: list[Row], found: Found) -> None:
         else:
             keys, vals = cols, _value_cells(row, len(cols))
         if vals is None:
-            found.note("t3.short_row", "error", f"t3 row {rkey} has {n} cells, expected {len(cols)} values",
-                       [f"t3.{rkey}.{c}" for c in cols])
+            found.note("t3.short_row", [f"t3.{rkey}.{c}" for c in cols], row=rkey, count=n,
+                       expected_count=len(cols))
             continue
         if rkey in seen:
-            found.note("t3.duplicate_row", "warning", f"t3 row {rkey} printed twice; the first is kept")
+            found.note("t3.duplicate_row", row=rkey)
             continue
         seen.add(rkey)
         for ckey, cell in zip(keys, vals, strict=True):
@@ -402,13 +404,12 @@ def parse_t4(rows: list[Row], found: Found) -> None:
         else:
             keys = columns.resolve([r.anchor_texts() for r in header], "t4", partial=True) or []
             if not keys and not got:
-                found.note("t4.header", "warning",
-                           "t4 column header not recognised; the template's column order is assumed")
+                found.note("t4.header")
                 keys = columns.CANONICAL["t4"]
             vals = _value_cells(row, len(keys)) if keys else None
         if not keys or vals is None:
             if _has_numbers(row) and len(got) < 15:
-                found.note("t4.short_row", "error", f"t4 data row has {len(row.cells)} cells, expected {len(keys)}")
+                found.note("t4.short_row", count=len(row.cells), expected_count=len(keys))
             header = []
             continue
         for key, cell in zip(keys, vals, strict=True):

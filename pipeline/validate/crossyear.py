@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.record import Finding
-from pipeline.validate.messages import Registry, RuleInfo, label_zh, make_finding
+from pipeline.validate.catalogue import Registry, RuleInfo, label_zh, make_finding
 from pipeline.validate.rules import APPLICANT_COLS
 
 Value = int | Decimal | None
@@ -36,13 +36,7 @@ _REGISTRY: Registry[_Check] = Registry()
 _rule = _REGISTRY.rule
 
 
-@_rule(
-    "xyear.carry_over",
-    "error",
-    "Table 3, per column: this year's carried over (上年结转) equals last year's carried forward "
-    "(结转下年度继续办理).",
-    "表三每列：本年度“上年结转”等于上一年度“结转下年度继续办理”。",
-)
+@_rule("xyear.carry_over")
 def _carry_over(prev: SeriesReport, cur: SeriesReport, info: RuleInfo) -> Iterator[Finding]:
     compared_nonzero = False
     for c in APPLICANT_COLS:
@@ -85,14 +79,7 @@ def _carry_finding(
     )
 
 
-@_rule(
-    "xyear.in_force",
-    "warning",
-    "Table 2 (2021 template), rules and normative documents: in force this year ≈ in force last "
-    "year + issued − repealed this year (approximate: expiring documents are not repeals).",
-    "表二（2021年版）规章、行政规范性文件：本年现行有效件数 ≈ 上年现行有效件数 + 本年制发 − 本年废止"
-    "（近似：到期失效的文件不计入废止）。",
-)
+@_rule("xyear.in_force")
 def _in_force(prev: SeriesReport, cur: SeriesReport, info: RuleInfo) -> Iterator[Finding]:
     # Only 2021 to 2021: the 2019 template's 对外公开总数量 is a different quantity.
     if prev.format_version != "2021" or cur.format_version != "2021":

@@ -24,7 +24,7 @@ from typing import Any
 from pipeline.normalize import nfkc, squash
 from pipeline.record import Fact, Finding, Record
 from pipeline.spec import col_keys, row_keys, t3_result_rows
-from pipeline.validate.messages import Registry, RuleInfo, label_zh, make_finding
+from pipeline.validate.catalogue import Registry, RuleInfo, label_zh, make_finding, value_finding
 
 Number = int | Decimal
 
@@ -184,37 +184,20 @@ _rule = _REGISTRY.rule
 # --------------------------------------------------------------------------- values
 
 
-@_rule(
-    "value.unreadable",
-    "error",
-    "A table cell could not be read as a number; checks that need it are skipped.",
-    "表格单元格无法识别为数字；涉及该格的校验跳过。",
-)
+@_rule("value.unreadable")
 def _unreadable(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
-    # Extraction emits this finding itself for most such cells; one finding per cell.
+    # Extraction emits this finding itself for the cells it reads; this covers records
+    # built otherwise, once per cell.
     already = {c for f in ctx.rec.findings if f.rule_id == info.id for c in f.cells}
     for key, f in ctx.facts.items():
         if f.value is None and not f.derived and key not in already:
-            yield make_finding(
-                info,
-                [key],
-                None,
-                f.printed_text,
-                cell=key,
-                label_zh=label_zh(f.table_id, f.row_key, f.col_key),
-            )
+            yield value_finding(info.id, f)
 
 
 # --------------------------------------------------------------------------- table 3
 
 
-@_rule(
-    "t3.blank_column",
-    "warning",
-    "Table 3: a whole column is printed blank (the total column while the applicant columns "
-    "hold numbers, or all applicant columns while the total column does); reported once.",
-    "表三：整列空白（总计列空白而申请人各列有数字，或申请人各列空白而总计列有数字）；仅报告一次。",
-)
+@_rule("t3.blank_column")
 def _t3_blank_column(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     if ctx.blank_total_col:
         cells = [k for k in (_k("t3", r, "total") for r in ctx.t3_rows) if k in ctx.facts]
@@ -250,25 +233,14 @@ def _t3_blank_column(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         )
 
 
-@_rule(
-    "t3.blank_row",
-    "warning",
-    "Table 3: the total row (七) is printed blank while the result rows hold numbers; reported once.",
-    "表三：“（七）总计”行整行空白而各办理结果行有数字；仅报告一次。",
-)
+@_rule("t3.blank_row")
 def _t3_blank_row(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     if ctx.blank_total_row:
         cells = [k for k in (_k("t3", "total", c) for c in T3_COLS) if k in ctx.facts]
         yield make_finding(info, cells, None, "")
 
 
-@_rule(
-    "t3.balance",
-    "error",
-    "Table 3, per column: new requests + carried over = results total + carried forward "
-    "(the rule printed on the table).",
-    "表三每列：第一项加第二项之和，等于第三项加第四项之和（表上印明的勾稽关系）。",
-)
+@_rule("t3.balance")
 def _t3_balance(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     # The total column is checked too: together with t3.row_total this cross-foots the
     # table, and it is the only column a totals-only report fills.
@@ -315,13 +287,7 @@ def _sum_check(ctx: _Ctx, info: RuleInfo, target: str, parts: list[str], **field
         yield make_finding(info, [target, *parts], _s(expected), _s(vs[0]), **fields)
 
 
-@_rule(
-    "t3.results_sum",
-    "error",
-    "Table 3, per column: the results total (七) equals the sum of every result row (一)–(六), "
-    "sub-rows included.",
-    "表三每列：“（七）总计”等于（一）至（六）各办理结果行（含分项）之和。",
-)
+@_rule("t3.results_sum")
 def _t3_results_sum(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     for c in T3_COLS:
         target = _k("t3", "total", c)
@@ -331,12 +297,7 @@ def _t3_results_sum(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         yield from _sum_check(ctx, info, target, parts, col=c, col_zh=label_zh("t3", None, c))
 
 
-@_rule(
-    "t3.row_total",
-    "error",
-    "Table 3, per row: the total column equals the sum of the six applicant columns.",
-    "表三每行：“总计”列等于六个申请人列之和。",
-)
+@_rule("t3.row_total")
 def _t3_row_total(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     if ctx.blank_applicant_cols:
         return  # reported once by t3.blank_column
@@ -351,24 +312,14 @@ def _t3_row_total(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- table 4
 
 
-@_rule(
-    "t4.blank_total",
-    "warning",
-    "Table 4: every total cell is printed blank while the outcome cells hold numbers; reported once.",
-    "表四：各“总计”格均空白而各结果格有数字；仅报告一次。",
-)
+@_rule("t4.blank_total")
 def _t4_blank_total(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     if ctx.blank_t4_totals:
         cells = [k for k in (_k("t4", g, "total") for g in T4_GROUPS) if k in ctx.facts]
         yield make_finding(info, cells, None, "")
 
 
-@_rule(
-    "t4.group_total",
-    "error",
-    "Table 4, per group: total = upheld + corrected + other + pending.",
-    "表四每组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。",
-)
+@_rule("t4.group_total")
 def _t4_group_total(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     for g in T4_GROUPS:
         target = _k("t4", g, "total")
@@ -422,12 +373,7 @@ def title_year(title: Any) -> int | None:
     return y if 1990 <= y <= 2100 else None
 
 
-@_rule(
-    "meta.required",
-    "error",
-    "The report's year and agency are known.",
-    "报告的年度和机关名称已知。",
-)
+@_rule("meta.required")
 def _meta_required(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     md = ctx.rec.metadata
     if _int(md.get("year")) is None:
@@ -437,12 +383,7 @@ def _meta_required(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         yield make_finding(info, ["meta.agency"], None, None, field="agency", field_zh="机关名称")
 
 
-@_rule(
-    "meta.format_year",
-    "warning",
-    "The template format matches the year: 2021 template for 2021 and later, 2019 template for 2019–2020.",
-    "格式版本与年度相符：2021年及以后用2021年版格式，2019—2020年用2019年版格式。",
-)
+@_rule("meta.format_year")
 def _meta_format_year(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     year = _int(ctx.rec.metadata.get("year"))
     fmt = ctx.rec.metadata.get("format_version")
@@ -452,7 +393,7 @@ def _meta_format_year(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     if year < 2019:
         # Neither template existed; a detected format means the year or the format is wrong.
         yield make_finding(
-            info, cells, None, str(fmt), template="meta.format_year_early", year=year
+            info, cells, None, str(fmt), variant="early", year=year
         )
         return
     expected = "2021" if year >= 2021 else "2019"
@@ -460,12 +401,7 @@ def _meta_format_year(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         yield make_finding(info, cells, expected, str(fmt), year=year)
 
 
-@_rule(
-    "meta.title_year",
-    "warning",
-    "The year printed in the title is the report's year.",
-    "标题中的年份即报告年度。",
-)
+@_rule("meta.title_year")
 def _meta_title_year(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     year = _int(ctx.rec.metadata.get("year"))
     ty = title_year(ctx.rec.metadata.get("title"))
@@ -473,12 +409,7 @@ def _meta_title_year(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         yield make_finding(info, ["meta.title", "meta.year"], str(year), str(ty))
 
 
-@_rule(
-    "meta.period_year",
-    "warning",
-    "The statistics period (统计期限) lies in the report's year (the title's year if none is recorded).",
-    "统计期限位于报告年度之内（未记录年度时以标题年份为准）。",
-)
+@_rule("meta.period_year")
 def _meta_period_year(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     # Compared with the recorded year rather than the title's: a wrong title is then
     # reported once (meta.title_year), a wrong period once (here); the two rules together
@@ -499,12 +430,7 @@ def _meta_period_year(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         yield make_finding(info, [ref_cell, *(f"meta.{b}" for b in bad)], str(ref), printed)
 
 
-@_rule(
-    "meta.published_after_year",
-    "warning",
-    "The report is published after the end of the year it reports on.",
-    "报告发布日期晚于所报告年度结束。",
-)
+@_rule("meta.published_after_year")
 def _meta_published(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     year = _int(ctx.rec.metadata.get("year"))
     published = _date(ctx.rec.metadata.get("published_on"))
@@ -579,12 +505,7 @@ def _row_count(ctx: _Ctx, table: str, row: str, parts: Iterable[str]) -> Number 
     return v if v is not None else _sum_or_none(ctx, [_k(table, row, p) for p in parts])
 
 
-@_rule(
-    "narrative.no_requests",
-    "warning",
-    "If the text states that no disclosure requests were received, table 3 counts no new requests.",
-    "正文称“未收到政府信息公开申请”时，表三本年新收申请为零。",
-)
+@_rule("narrative.no_requests")
 def _narrative_no_requests(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     # A warning, not an error: the sentence may speak of one office while the table covers
     # the whole scope, and the pattern reads prose, which is less certain than arithmetic.
@@ -599,12 +520,7 @@ def _narrative_no_requests(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
         )
 
 
-@_rule(
-    "narrative.no_cases",
-    "warning",
-    "If the text states there was no administrative reconsideration or litigation, table 4 counts no cases.",
-    "正文称“未发生行政复议、行政诉讼”时，表四案件数为零。",
-)
+@_rule("narrative.no_cases")
 def _narrative_no_cases(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     counts = {g: _row_count(ctx, "t4", g, T4_PARTS) for g in T4_GROUPS}
     with_cases = [g for g, v in counts.items() if v is not None and v > 0]
