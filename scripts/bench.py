@@ -33,7 +33,7 @@ AGENCIES = ["江城市汉阳区档案馆", "清河县人民政府办公室", "�
 
 def build_corpus(folder: Path, n: int, ocr: bool) -> None:
     """Reports with known values: truth.json maps file name → {key: value}."""
-    from pipeline.synth import make_report, write_docx, write_html, write_txt
+    from tests.kit import make_report, write_docx, write_html, write_txt
 
     folder.mkdir(parents=True, exist_ok=True)
     truth: dict[str, dict[str, str]] = {}
@@ -61,7 +61,7 @@ def build_corpus(folder: Path, n: int, ocr: bool) -> None:
     shutil.copy(ROOT / "tests/fixtures/huaian-city-2024.pdf", folder / "huaian.pdf")
     truth["huaian.pdf"] = hv
     if ocr:
-        from tests.pdf_builders import image_only_pdf
+        from tests.kit.pdf_builders import image_only_pdf
 
         (folder / "huaian-scan.pdf").write_bytes(image_only_pdf((folder / "huaian.pdf").read_bytes(), dpi=200))
         truth["huaian-scan.pdf"] = hv

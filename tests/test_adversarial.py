@@ -11,8 +11,6 @@ from __future__ import annotations
 import html
 import random
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,8 +22,13 @@ from docx.oxml.ns import qn
 
 from pipeline.extract import extract_file
 from pipeline.record import Record
-from pipeline.synth import compose, make_report
-from pipeline.synth.writers import PCell, PPara, PTable, docx_table, placed_cells
+from tests.kit import compose, make_report
+from tests.kit.compose import PCell, PPara, PTable
+from tests.kit.doc_writer import convert, libreoffice
+from tests.kit.docx_writer import write_blocks_docx as write_docx
+from tests.kit.html_writer import cell_html
+from tests.kit.html_writer import html_body as kit_html_body
+from tests.kit.html_writer import html_table as kit_html_table
 
 AGENCY = "江城市某某区统计局"
 # One 2023 report (2021 template) with non-zero numbers in most places that matter below.
@@ -78,43 +81,13 @@ def para(bs: list, startswith: str) -> PPara:
     return next(b for b in bs if isinstance(b, PPara) and b.text.startswith(startswith))
 
 
-def write_docx(bs: list, path: Path) -> Path:
-    d = docx.Document()
-    for b in bs:
-        if isinstance(b, PTable):
-            docx_table(d, b)
-        else:
-            d.add_paragraph(b.text)
-    d.save(path)
-    return path
-
-
 def html_table(t: PTable) -> str:
-    grid = placed_cells(t.rows)
-    at = {(r, c): cell for r, cells in enumerate(grid) for c, cell in cells}
-    out = ['<table border="1" cellspacing="0" cellpadding="0">']
-    for r, cells in enumerate(grid):
-        out.append("<tr>")
-        for c, cell in cells:
-            if cell.vmerge == "continue":
-                continue
-            attrs = f' colspan="{cell.span}"' if cell.span > 1 else ""
-            if cell.vmerge == "restart":
-                n = 1
-                while (below := at.get((r + n, c))) is not None and below.vmerge == "continue":
-                    n += 1
-                attrs += f' rowspan="{n}"' if n > 1 else ""
-            body = "<br/>".join(html.escape(x) for x in cell.text.split("\n")) or "&nbsp;"
-            out.append(f"<td{attrs}><p>{body}</p></td>")
-        out.append("</tr>")
-    out.append("</table>")
-    return "\n".join(out)
+    """A table as Word's "save as web page" leaves it: every cell's text inside a <p>."""
+    return kit_html_table(t, cell=lambda text, _header: f"<p>{cell_html(text)}</p>")
 
 
 def html_body(bs: list) -> str:
-    return "\n".join(
-        html_table(b) if isinstance(b, PTable) else f"<p>{html.escape(b.text)}</p>" for b in bs
-    )
+    return kit_html_body(bs, table=html_table)
 
 
 def docx_case(tmp_path: Path, edit: Callable[[list], None]) -> Record:
@@ -867,26 +840,11 @@ def test_docx_wps_empty_paragraphs(tmp_path: Path) -> None:
 
 
 def _to_pdf(docx_path: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = libreoffice()
     if soffice is None:
         pytest.skip("LibreOffice not installed")
-    out = docx_path.parent
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{out}/lo-profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(docx_path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return docx_path.with_suffix(".pdf")
+    (pdf,) = convert([docx_path], docx_path.parent, "pdf", exe=soffice, timeout=120)
+    return pdf
 
 
 def _section_break(landscape: bool) -> OxmlElement:

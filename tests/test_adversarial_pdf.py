@@ -1,6 +1,6 @@
 """Adversarial PDFs and web pages: layouts real agencies publish, read back to the exact numbers.
 
-Every case prints one generated report (pipeline.synth, numbers known) the way some agency
+Every case prints one generated report (tests.kit, numbers known) the way some agency
 really does — Word → PDF through LibreOffice with the table broken across pages at a chosen
 row, reportlab PDFs with unusual rulings, page furniture, rotated or landscape pages,
 web pages with unusual markup — runs it through `extract_file` and states what a careful
@@ -18,31 +18,31 @@ where intended, so a case never passes or fails for a layout it did not build.
 from __future__ import annotations
 
 import html
-import io
 import random
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-import pdf_builders as pb
 import pdfplumber
 import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen import canvas as rl_canvas
 
 from pipeline import spec
 from pipeline.extract import extract_file
 from pipeline.record import Record
-from pipeline.synth import compose, make_report, write_docx
-from pipeline.synth.writers import PCell, PPara, PTable
+from tests.kit import compose, make_report, write_docx, write_pdf
+from tests.kit import pdf_builders as pb
+from tests.kit.compose import PCell, PPara, PTable
+from tests.kit.doc_writer import convert as lo_convert
+from tests.kit.doc_writer import libreoffice
+from tests.kit.html_writer import html_page as kit_html_page
+from tests.kit.html_writer import html_table
+from tests.kit.pdf_writer import Grid, RLReport, Style, text_width, typeset
 
 AGENCY = "江城市某某区统计局"
 # The 2021-template report of the previous round (numbers non-zero where it matters) ...
@@ -127,7 +127,7 @@ def everything_right(rec: Record, rep=REP, other_single_row: bool = False) -> No
 
 
 def soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    exe = libreoffice()
     if exe is None:
         pytest.skip("LibreOffice not installed")
     return exe
@@ -135,17 +135,11 @@ def soffice() -> str:
 
 def convert(files: list[Path], outdir: Path) -> None:
     """One soffice call for the whole batch (start-up dominates the cost)."""
-    subprocess.run(
-        [soffice(), f"-env:UserInstallation={(outdir / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
-        check=True, capture_output=True, timeout=300,
-    )
-    for f in files:
-        assert f.with_suffix(".pdf").exists(), f"LibreOffice did not convert {f.name}"
+    lo_convert(files, outdir, "pdf", exe=soffice())
 
 
 def a4_docx(rep, path: Path, **variant: object) -> Path:
-    """The synth writer's Word file on A4 paper (its default template is US Letter)."""
+    """The kit's Word file on A4 paper (its default template is US Letter)."""
     write_docx(rep, path, **variant)
     d = docx.Document(str(path))
     for s in d.sections:
@@ -404,364 +398,8 @@ def test_libreoffice_pdf_table_broken_at_chosen_row(lo: dict[str, Path], case: B
     everything_right(rec, REPS[case.rep_name])
 
 
-# --------------------------------------------------------------------------- reportlab reports
-#
-# A small typesetter for whole reports: the title in large type, justified body text in
-# 12 pt with a two-character first-line indent, the statistics tables drawn from the same
-# block model the Word writer uses (merged cells, wrapped labels), tables broken across
-# pages at a row boundary (optionally at a chosen row, optionally with the header rows
-# repeated), page furniture, landscape and rotated pages.
-
-FONT = pb.cjk_font()
-
-
-def _width(text: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, FONT, size)
-
-
-def wrap(text: str, width: float, size: float) -> list[str]:
-    out: list[str] = []
-    for raw in text.split("\n"):
-        cur = ""
-        for ch in raw:
-            if cur and _width(cur + ch, size) > width:
-                out.append(cur)
-                cur = ch
-            else:
-                cur += ch
-        out.append(cur)
-    return out
-
-
-def _placed(rows: list[list[PCell]]) -> list[list[tuple[int, PCell]]]:
-    out = []
-    for row in rows:
-        col, cells = 0, []
-        for cell in row:
-            cells.append((col, cell))
-            col += cell.span
-        out.append(cells)
-    return out
-
-
-_NUMBERISH = re.compile(r"^[\d\s,.\u2009\u00a0０-９．－\-+—/]*$")
-
-
-@dataclass
-class Grid:
-    """A PTable laid out: column widths, row heights, cells (r0, c0, r1, c1, lines)."""
-
-    widths: list[float]
-    heights: list[float]
-    cells: list[tuple[int, int, int, int, list[str]]]
-    size: float
-    header_rows: int
-
-    @classmethod
-    def of(cls, t: PTable, width: float = 480.0, size: float = 9.0, header_rows: int = 0,
-           min_row: float = 16.0) -> Grid:
-        scale = width / sum(t.widths)
-        ws = [w * scale for w in t.widths]
-        cells: list[list] = []
-        open_: dict[int, list] = {}
-        for r, row in enumerate(_placed(t.rows)):
-            for col, cell in row:
-                if cell.vmerge == "continue":
-                    open_[col][2] = r + 1
-                    continue
-                c = [r, col, r + 1, col + cell.span, cell.text]
-                cells.append(c)
-                if cell.vmerge == "restart":
-                    open_[col] = c
-        lead = size * 1.25
-        heights = [min_row] * len(t.rows)
-        out = []
-        for r0, c0, r1, c1, text in cells:
-            lines = wrap(text, sum(ws[c0:c1]) - 4, size) if text else []
-            need = len(lines) * lead + 5
-            have = sum(heights[r0:r1])
-            if need > have:
-                heights[r1 - 1] += need - have
-            out.append((r0, c0, r1, c1, lines))
-        return cls(ws, heights, out, size, header_rows)
-
-
-@dataclass
-class Style:
-    rules: str = "full"  # full | no_outer (inner rules only, no left/right border) | booktabs
-    num_align: str = "center"  # center | right
-    num_size: float | None = None  # type size of the numbers (default: the table's)
-    num_text: Callable[[str], str] | None = None  # how a number is printed
-
-
-class RLReport:
-    """Pages of drawing operations, rendered once the page count is known."""
-
-    def __init__(self, pagesize=A4, margin: float = 72.0, size: float = 12.0,
-                 header: str | None = None, footer: Callable[[int, int], str] | None = None,
-                 title: str = "", author: str = "") -> None:
-        self.margin = margin
-        self.size = size
-        self.header = header
-        self.footer = footer
-        self.props = (title, author)
-        self.pages: list[dict] = []
-        self.new_page(pagesize)
-
-    # pages -------------------------------------------------------------------------
-    def new_page(self, pagesize=None, rotate: int | None = None) -> None:
-        """A new page; without arguments, the same size and rotation as the last one."""
-        size = pagesize or (self.pages[-1]["size"] if self.pages else A4)
-        if rotate is None:
-            rotate = self.pages[-1]["rotate"] if self.pages and pagesize is None else 0
-        self.pages.append({"size": size, "rotate": rotate, "ops": []})
-        self.y = self.margin
-
-    @property
-    def w(self) -> float:
-        return self.pages[-1]["size"][0]
-
-    @property
-    def h(self) -> float:
-        return self.pages[-1]["size"][1]
-
-    @property
-    def bottom(self) -> float:
-        return self.h - self.margin
-
-    def op(self, fn: Callable) -> None:
-        self.pages[-1]["ops"].append(fn)
-
-    def ensure(self, height: float) -> None:
-        if self.y + height > self.bottom:
-            self.new_page()
-
-    # text --------------------------------------------------------------------------
-    def text_line(self, x: float, top: float, text: str, size: float, char_space: float = 0.0) -> None:
-        def draw(c, ph, x=x, top=top, text=text, size=size, cs=char_space):
-            c.setFont(FONT, size)
-            c.drawString(x, ph - top - size * 0.88, text, charSpace=cs)
-        self.op(draw)
-
-    def para(self, text: str, size: float | None = None, align: str = "justify", indent: float = 2.0,
-             pitch: float | None = None, left: float | None = None, right: float | None = None) -> None:
-        size = size or self.size
-        pitch = pitch or size * 1.65
-        left = self.margin if left is None else left
-        right = self.w - self.margin if right is None else right
-        if not text:
-            self.y += pitch
-            return
-        first = True
-        rest = text
-        while rest:
-            x0 = left + (indent * size if first and align == "justify" else 0)
-            line = ""
-            for ch in rest:
-                if line and _width(line + ch, size) > right - x0:
-                    break
-                line += ch
-            rest = rest[len(line):]
-            self.ensure(pitch)
-            lw = _width(line, size)
-            if align == "center":
-                self.text_line((self.w - lw) / 2, self.y, line, size)
-            elif align == "right":
-                self.text_line(right - lw, self.y, line, size)
-            elif rest and len(line) > 1:  # justified full line
-                self.text_line(x0, self.y, line, size, (right - x0 - lw) / (len(line) - 1))
-            else:
-                self.text_line(x0, self.y, line, size)
-            self.y += pitch
-            first = False
-
-    # tables ------------------------------------------------------------------------
-    def table(self, g: Grid, style: Style | None = None, break_before: int | None = None,
-              repeat_header: bool = False) -> None:
-        style = style or Style()
-        a = 0
-        n = len(g.heights)
-        while a < n:
-            if self.y + g.heights[a] > self.bottom:
-                self.new_page()
-            top = self.y
-            if a > 0 and repeat_header and g.header_rows:
-                self._draw(g, style, (0, g.header_rows), top)
-                top += sum(g.heights[: g.header_rows])
-            b = a
-            y = top
-            while b < n and y + g.heights[b] <= self.bottom and not (b == break_before and b > a):
-                y += g.heights[b]
-                b += 1
-            if b == a:
-                raise ValueError("row taller than a page")
-            self._draw(g, style, (a, b), top)
-            self.y = y + 6
-            a = b
-            if a < n:
-                self.new_page()
-
-    def _draw(self, g: Grid, style: Style, rows: tuple[int, int], top: float) -> None:
-        a, b = rows
-        x0 = (self.w - sum(g.widths)) / 2
-        xs = [x0]
-        for w in g.widths:
-            xs.append(xs[-1] + w)
-        ys = {a: top}
-        for r in range(a, b):
-            ys[r + 1] = ys[r] + g.heights[r]
-        ncols = len(g.widths)
-
-        def draw(c, ph):
-            c.setLineWidth(0.5)
-            if style.rules == "booktabs":
-                c.setLineWidth(1.0)
-                c.line(xs[0], ph - ys[a], xs[-1], ph - ys[a])
-                c.line(xs[0], ph - ys[b], xs[-1], ph - ys[b])
-                if a < g.header_rows <= b:
-                    c.setLineWidth(0.5)
-                    c.line(xs[0], ph - ys[g.header_rows], xs[-1], ph - ys[g.header_rows])
-            for r0, c0, r1, c1, lines in g.cells:
-                if r1 <= a or r0 >= b:
-                    continue
-                top_, bot = ys[max(r0, a)], ys[min(r1, b)]
-                left, right = xs[c0], xs[c1]
-                if style.rules == "full":
-                    c.rect(left, ph - bot, right - left, bot - top_, stroke=1, fill=0)
-                elif style.rules == "no_outer":
-                    c.line(left, ph - top_, right, ph - top_)
-                    c.line(left, ph - bot, right, ph - bot)
-                    if c0 > 0:
-                        c.line(left, ph - top_, left, ph - bot)
-                    if c1 < ncols:
-                        c.line(right, ph - top_, right, ph - bot)
-                if r0 < a or not lines:
-                    continue  # a merged cell's text stays where the cell starts
-                number = len(lines) == 1 and bool(lines[0]) and bool(_NUMBERISH.match(lines[0]))
-                size = style.num_size if number and style.num_size else g.size
-                shown = [style.num_text(lines[0])] if number and style.num_text else lines
-                lead = g.size * 1.25
-                block = lead * (len(shown) - 1) + size
-                y = top_ + (bot - top_ - block) / 2 + size * 0.88
-                for line in shown:
-                    c.setFont(FONT, size)
-                    parts = line.split("\u2009")  # a thin space: a gap, no glyph
-                    gap = size * 0.25
-                    lw = sum(_width(p, size) for p in parts) + gap * (len(parts) - 1)
-                    if number and style.num_align == "right":
-                        x = right - 3 - lw
-                    elif number or right - left < 40 or len(shown) > 3:
-                        x = left + (right - left - lw) / 2
-                    else:
-                        x = left + 2
-                    for p in parts:
-                        c.drawString(x, ph - y, p)
-                        x += _width(p, size) + gap
-                    y += lead
-        self.op(draw)
-
-    # images --------------------------------------------------------------------------
-    def image(self, img, width: float, height: float) -> None:
-        from reportlab.lib.utils import ImageReader
-
-        self.ensure(height)
-        x, top = (self.w - width) / 2, self.y
-
-        def draw(c, ph, x=x, top=top):
-            c.drawImage(ImageReader(img), x, ph - top - height, width=width, height=height)
-        self.op(draw)
-        self.y += height + 12
-
-    # output ------------------------------------------------------------------------
-    def render(self) -> bytes:
-        buf = io.BytesIO()
-        c = rl_canvas.Canvas(buf, pagesize=self.pages[0]["size"])
-        c.setTitle(self.props[0])
-        c.setAuthor(self.props[1])
-        c.setCreator("WPS Office")
-        total = len(self.pages)
-        for i, page in enumerate(self.pages):
-            vw, vh = page["size"]
-            if page["rotate"] == -90:
-                # A landscape page printed sideways on a portrait sheet, no /Rotate: the text
-                # runs bottom to top on screen (see pdf_builders.sideways_table_pdf).
-                c.setPageSize((vh, vw))
-                c.setPageRotation(0)
-                c.translate(vh, 0)
-                c.rotate(90)
-            elif page["rotate"] == 90:
-                # A portrait media box shown turned a quarter clockwise: content drawn turned
-                # counter-clockwise reads upright on screen (see pdf_builders.rotated_table_pdf).
-                c.setPageSize((vw, vh))
-                c.setPageRotation(90)
-                c.translate(vh, 0)
-                c.rotate(90)
-            else:
-                c.setPageSize((vw, vh))
-                c.setPageRotation(0)
-            if self.header:
-                c.setFont(FONT, 9)
-                c.drawCentredString(vw / 2, vh - 40, self.header)
-                c.setLineWidth(0.75)
-                c.line(self.margin, vh - 46, vw - self.margin, vh - 46)
-            if self.footer:
-                c.setFont(FONT, 9)
-                c.drawCentredString(vw / 2, 36, self.footer(i + 1, total))
-            for fn in page["ops"]:
-                fn(c, vh)
-            c.showPage()
-        c.save()
-        return buf.getvalue()
-
-
-def typeset(doc: RLReport, rep=REP, blocks: list | None = None, title_lines: list[str] | None = None,
-            styles: dict[str, Style] | None = None, table_hook: Callable | None = None,
-            title: bool = True, sizes: dict[str, float] | None = None, repeat_header: bool = False,
-            title_spacing: float = 0.0) -> RLReport:
-    """The report's blocks on the pages: title (two centred lines in 20 pt), text, tables.
-
-    `table_hook(doc, table_id, k)` runs before the k-th table of a kind (to start a
-    landscape page, say); `styles` gives each kind its ruling."""
-    bs = blocks if blocks is not None else compose(rep)
-    styles = styles or {}
-    seen: dict[str, int] = {}
-    for b in bs:
-        if isinstance(b, PTable):
-            k = seen.get(b.table_id, 0)
-            seen[b.table_id] = k + 1
-            if table_hook:
-                table_hook(doc, b.table_id, k)
-            hdr = {"t2": 0, "t3": 3, "t4": 3}[b.table_id]
-            width = min(480.0, doc.w - 60)
-            g = Grid.of(b, width=width, size=(sizes or {}).get(b.table_id, 9.0), header_rows=hdr)
-            doc.table(g, styles.get(b.table_id), repeat_header=repeat_header)
-        elif b.role == "title":
-            if title:
-                for line in title_lines or [rep.agency, b.text[len(rep.agency):]]:
-                    if title_spacing:  # letter-spaced: each character followed by a gap
-                        lw = _width(line, 20) + title_spacing * (len(line) - 1)
-                        doc.ensure(32)
-                        doc.text_line((doc.w - lw) / 2, doc.y, line, 20, title_spacing)
-                        doc.y += 32
-                    else:
-                        doc.para(line, size=20, align="center", pitch=32)
-                doc.y += 10
-        elif b.role == "blank":
-            continue
-        elif b.role in ("signature", "date"):
-            doc.para(b.text, align="right", indent=0, right=doc.w - doc.margin - 24)
-        else:
-            doc.para(b.text)
-    return doc
-
-
-def report_pdf(tmp_path: Path, name: str = "report.pdf", **kwargs) -> Path:
-    doc_kwargs = {k: kwargs.pop(k) for k in ("header", "footer", "pagesize") if k in kwargs}
-    doc = RLReport(title="", author="", **doc_kwargs)
-    typeset(doc, **kwargs)
-    path = tmp_path / name
-    path.write_bytes(doc.render())
-    return path
+def report_pdf(tmp_path: Path, name: str = "report.pdf", rep=REP, **kwargs) -> Path:
+    return write_pdf(rep, tmp_path / name, **kwargs)
 
 
 def test_reportlab_baseline_report(tmp_path: Path) -> None:
@@ -888,7 +526,7 @@ def test_title_printed_as_image_agency_named_in_first_paragraph(tmp_path: Path) 
     pre.text = pre.text.replace("本报告依据", f"本报告由{AGENCY}依据", 1)
     doc = RLReport()
     doc.image(_title_image([AGENCY, "2023年政府信息公开工作年度报告"]), 420, 58)
-    typeset(doc, blocks=bs)
+    typeset(doc, REP, blocks=bs)
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
     rec = extract_file(path)
@@ -910,7 +548,7 @@ def _columns(doc: RLReport, paras: list[str], gutter: float = 18.0) -> None:
             room = colw - (2 * size if first else 0)
             line = ""
             for ch in rest:
-                if line and _width(line + ch, size) > room:
+                if line and text_width(line + ch, size) > room:
                     break
                 line += ch
             rest = rest[len(line):]
@@ -932,7 +570,7 @@ def _columns(doc: RLReport, paras: list[str], gutter: float = 18.0) -> None:
             for text, first, justified in part:
                 x0 = doc.margin + col * (colw + gutter) + (2 * size if first else 0)
                 right = doc.margin + col * (colw + gutter) + colw
-                lw = _width(text, size)
+                lw = text_width(text, size)
                 cs = (right - x0 - lw) / (len(text) - 1) if justified and len(text) > 1 else 0.0
                 doc.text_line(x0, y, text, size, cs)
                 y += pitch
@@ -951,10 +589,10 @@ def test_preamble_and_overview_in_two_columns(tmp_path: Path) -> None:
     j = next(k for k, b in enumerate(bs) if isinstance(b, PPara) and b.text.startswith("二、"))
     cols = [b.text for b in bs[i:j]]
     doc = RLReport()
-    typeset(doc, blocks=bs[:i])
+    typeset(doc, REP, blocks=bs[:i])
     _columns(doc, cols)
     doc.y += 12
-    typeset(doc, blocks=bs[j:])
+    typeset(doc, REP, blocks=bs[j:])
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
     rec = extract_file(path)
@@ -989,7 +627,7 @@ def test_disclosure_catalogue_box_above_title(tmp_path: Path) -> None:
     doc = RLReport()
     doc.table(Grid.of(box, width=451, size=9))
     doc.y += 18
-    typeset(doc)
+    typeset(doc, REP)
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
     rec = extract_file(path)
@@ -1009,7 +647,7 @@ def test_tables_in_attachments_after_the_signature(tmp_path: Path) -> None:
         if b.role == "heading" and b.text.startswith(("二、", "三、", "四、")):
             body.append(PPara(f"具体情况详见附件{'一二三四'.index(b.text[0])}。"))
     doc = RLReport()
-    typeset(doc, blocks=body)
+    typeset(doc, REP, blocks=body)
     for n, (tid, name) in enumerate((("t2", "主动公开政府信息情况"), ("t3", "收到和处理政府信息公开申请情况"),
                                      ("t4", "政府信息公开行政复议、行政诉讼情况")), start=1):
         doc.new_page()
@@ -1029,9 +667,9 @@ def test_two_annual_reports_in_one_pdf(tmp_path: Path) -> None:
     # error finding; and whatever numbers it keeps must all come from the one report its
     # metadata names, each key once (never 2022's t2 with 2023's t3).
     doc = RLReport()
-    typeset(doc, rep=REP22)
+    typeset(doc, REP22)
     doc.new_page()
-    typeset(doc, rep=REP)
+    typeset(doc, REP)
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
     rec = extract_file(path)
@@ -1046,51 +684,9 @@ def test_two_annual_reports_in_one_pdf(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- web pages
 
 
-def html_table(t: PTable, cell: Callable[[str, bool], str] | None = None, th_rows: int = 0,
-               table_attrs: str = 'border="1" cellspacing="0" cellpadding="0"') -> str:
-    """A PTable as an HTML table (colspan/rowspan); `cell(text, is_header)` renders a cell's
-    content; the first `th_rows` rows go in <thead> as <th>, the rest in <tbody>."""
-    grid = _placed(t.rows)
-    at = {(r, c): pc for r, cells in enumerate(grid) for c, pc in cells}
-    out = [f"<table {table_attrs}>"]
-    for r, cells in enumerate(grid):
-        if th_rows and r == 0:
-            out.append("<thead>")
-        if th_rows and r == th_rows:
-            out.append("</thead><tbody>")
-        out.append("<tr>")
-        tag = "th" if r < th_rows else "td"
-        for c, pc in cells:
-            if pc.vmerge == "continue":
-                continue
-            attrs = f' colspan="{pc.span}"' if pc.span > 1 else ""
-            if pc.vmerge == "restart":
-                n = 1
-                while (below := at.get((r + n, c))) is not None and below.vmerge == "continue":
-                    n += 1
-                attrs += f' rowspan="{n}"' if n > 1 else ""
-            if cell is not None:
-                body = cell(pc.text, r < th_rows)
-            else:
-                body = "<br/>".join(html.escape(x) for x in pc.text.split("\n")) or "&nbsp;"
-            out.append(f"<{tag}{attrs}>{body}</{tag}>")
-        out.append("</tr>")
-    out.append("</tbody></table>" if th_rows else "</table>")
-    return "\n".join(out)
-
-
-def html_page(bs: list, table: Callable[[PTable], str] = html_table, charset: str = "utf-8",
-              wrapper: str = '<div id="zoom">') -> str:
-    parts = []
-    for b in bs:
-        if isinstance(b, PTable):
-            parts.append(table(b))
-        elif b.text:
-            parts.append(f"<p>{html.escape(b.text)}</p>")
-    return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
-            f"<title>{TITLE}_江城市某某区人民政府</title></head><body>"
-            f'<div class="header">江城市某某区人民政府</div>{wrapper}{"".join(parts)}</div>'
-            f'<div class="footer">版权所有</div></body></html>')
+def html_page(bs: list, **kwargs) -> str:
+    """The blocks as a bare portal page titled like the agency's (see tests.kit.html_writer)."""
+    return kit_html_page(bs, TITLE, "江城市某某区人民政府", **kwargs)
 
 
 def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "page.html") -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 from pipeline.db import connect, query
 from pipeline.extract import extract_file
 from pipeline.load import load_records
-from pipeline.synth import make_series, write_txt
+from tests.kit import make_series, write_txt
 
 AGENCY = "江城市某某区档案馆"
 

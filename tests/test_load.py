@@ -97,7 +97,7 @@ def test_failed_load_leaves_database_unchanged(tmp_path: Path, wuhan_txt: Path) 
 def test_report_summary_headline_numbers(tmp_path: Path) -> None:
     import random
 
-    from pipeline.synth import make_report, write_docx
+    from tests.kit import make_report, write_docx
 
     rep = make_report(random.Random(3), "江城市某某局", 2023, scale=500)
     con = connect(tmp_path / "g.duckdb")
@@ -117,7 +117,7 @@ def test_blank_total_column_offers_derived_values(tmp_path: Path) -> None:
 
     from pipeline import spec
     from pipeline.extract import extract_document
-    from pipeline.synth import make_report
+    from tests.kit import make_report
     from tests.test_extract_text import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
 
     rep = make_report(random.Random(8), "江城市某某局", 2023, scale=300)

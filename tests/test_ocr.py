@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pdf_builders as pb
 import pytest
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
@@ -22,6 +21,7 @@ from pipeline.model import RejectedInput
 from pipeline.normalize import squash
 from pipeline.readers import ocr
 from pipeline.readers.pdf_reader import read_pdf
+from tests.kit import pdf_builders as pb
 
 needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None or "chi_sim" not in ocr.tesseract_languages(),

@@ -12,7 +12,6 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import pdf_builders as pb
 import pytest
 from reportlab.lib.pagesizes import A4
 
@@ -22,6 +21,7 @@ from pipeline.readers import read_document
 from pipeline.readers.pdf import read_pdf
 from pipeline.readers.pdf.layout import Line, Word, is_page_number
 from pipeline.readers.pdf.pages import needs_ocr
+from tests.kit import pdf_builders as pb
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HUAIAN = FIXTURES / "huaian-city-2024.pdf"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline import spec
 from pipeline.extract import extract_file
-from pipeline.synth import SynthReport, make_report, write_docx, write_html, write_txt
+from tests.kit import SynthReport, make_report, write_docx, write_html, write_txt
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract_file
-from tests.pdf_builders import image_only_pdf
+from tests.kit.pdf_builders import image_only_pdf
 
 FIX = Path(__file__).parent / "fixtures"
 TRUTH = json.loads((FIX / "huaian-city-2024.truth.json").read_text(encoding="utf-8"))

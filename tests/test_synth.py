@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from lxml import html as lxml_html
 
-from pipeline.synth import (
+from tests.kit import (
     SECTION_TITLES,
     SynthReport,
     compose,
@@ -29,8 +29,9 @@ from pipeline.synth import (
     write_html,
     write_txt,
 )
-from pipeline.synth.data import APPLICANT_COLS, T3_COLS, T3_RESULT_ROWS, T4_OUTCOMES, T4_ROWS
-from pipeline.synth.writers import PTable, txt_text
+from tests.kit.compose import PTable
+from tests.kit.report import APPLICANT_COLS, T3_COLS, T3_RESULT_ROWS, T4_OUTCOMES, T4_ROWS
+from tests.kit.txt_writer import txt_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

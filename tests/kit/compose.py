@@ -1,43 +1,26 @@
-"""Print a SynthReport the way agencies publish: Word, a portal web page, or a text dump.
+"""The composer: a SynthReport as the blocks every writer renders (paragraphs and tables).
 
-All three writers render one block list (`compose`), so a .docx, its .html twin and its
-.txt dump always carry the same text and the same merged-cell layout. The layout copies
-the official templates cell for cell: the 2021 template's gridSpan/vMerge (read from
+The blocks are layout-neutral in that they name no file format: a paragraph has a role
+(title, heading, body, signature…), a table is rows of cells with their grid spans and
+vertical merges and, for data cells, the canonical key. The Word, web-page, text and PDF
+writers all render one block list, so a .docx, its .html twin, its .txt dump and its PDF
+always carry the same text and the same merged-cell layout. The layout copies the official
+templates cell for cell: the 2021 template's gridSpan/vMerge (read from
 official-template-2021.docx) and the 2019 template's, whose t2 has a 5-column grid with a
-sliver column, so that header and data cells of 第二十条第（五）（六）项 do not line up
-(as seen in reports built from it, e.g. Shanghai's 2019 report).
+sliver column, so that header and data cells of 第二十条第（五）（六）项 do not line up (as
+seen in reports built from it, e.g. Shanghai's 2019 report).
 
 Variants reproduce what real publishers do to the template; each is a keyword argument,
-off by default (see `Variant`). The txt dump mimics a Tika-style docx-to-text conversion,
-like /work/shared/samples/wuhan-qiaokou-archives-2024.txt: one tab-prefixed line per
-<w:tc> (a vMerge continuation prints as an empty cell, a gridSpan cell once), a blank line
-after each row and one more after the table.
+off by default (see `Variant`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-import io
-import zipfile
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-import docx
-from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Pt, Twips
-from docx.text.run import Run
-
-from pipeline.synth.data import (
-    APPLICANT_COLS,
+from tests.kit.report import (
     OTHER_ROWS_2021,
     SECTION_TITLES,
     T3_COLS,
@@ -447,7 +430,8 @@ def _t4_table(rep: SynthReport, v: Variant) -> PTable:
 # --------------------------------------------------------------------------- document
 
 
-def _title_lines(rep: SynthReport, v: Variant) -> list[str]:
+def title_lines(rep: SynthReport, v: Variant) -> list[str]:
+    """The title as printed: one line, or two when the variant splits it."""
     year = str(rep.year).translate(_FULLWIDTH) if v.title_fullwidth else str(rep.year)
     nian = "年度" if v.title_niandu else "年"
     if v.title_split:
@@ -458,7 +442,7 @@ def _title_lines(rep: SynthReport, v: Variant) -> list[str]:
 def compose(rep: SynthReport, **variant: object) -> list[Block]:
     """The report as paragraphs and tables, in print order (shared by all writers)."""
     v = Variant(**variant)  # type: ignore[arg-type]
-    blocks: list[Block] = [PPara(t, "title") for t in _title_lines(rep, v)]
+    blocks: list[Block] = [PPara(t, "title") for t in title_lines(rep, v)]
     blocks += [PPara("", "blank"), PPara(rep.preamble, "preamble")]
     tables: dict[str, list[PTable]] = {
         SECTION_TITLES[1]: _t2_tables(rep, v),
@@ -500,349 +484,3 @@ def placed_cells(rows: list[list[PCell]]) -> list[list[tuple[int, PCell]]]:
     return out
 
 
-# --------------------------------------------------------------------------- docx
-
-_FONTS = {
-    "title": ("方正小标宋简体", 22.0, False),
-    "heading": ("黑体", 16.0, False),
-    "subheading": ("楷体_GB2312", 16.0, False),
-    "caption": ("黑体", 14.0, False),
-}
-_BODY_FONT = ("仿宋_GB2312", 16.0, False)
-_CELL_FONT = "宋体"
-_CELL_SIZE = 21  # half-points: 10.5pt (五号), as in the template
-
-
-def _font(run: Run, name: str, size: float, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold or None
-    # font.name sets only the Latin slots; Chinese text uses w:eastAsia.
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _cell_paragraph(lines: list[str], align: str) -> BaseOxmlElement:
-    p = OxmlElement("w:p")
-    ppr = OxmlElement("w:pPr")
-    jc = OxmlElement("w:jc")
-    jc.set(qn("w:val"), "center" if align == "center" else "left")
-    ppr.append(jc)
-    p.append(ppr)
-    for i, line in enumerate(lines):
-        if not line and len(lines) == 1:
-            break  # an empty cell is an empty paragraph, as in the template
-        r = OxmlElement("w:r")
-        rpr = OxmlElement("w:rPr")
-        fonts = OxmlElement("w:rFonts")
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-            fonts.set(qn(attr), _CELL_FONT)
-        sz = OxmlElement("w:sz")
-        sz.set(qn("w:val"), str(_CELL_SIZE))
-        rpr.append(fonts)
-        rpr.append(sz)
-        r.append(rpr)
-        if i:
-            r.append(OxmlElement("w:br"))
-        t = OxmlElement("w:t")
-        t.set(qn("xml:space"), "preserve")
-        t.text = line
-        r.append(t)
-        p.append(r)
-    return p
-
-
-def _tc(cell: PCell, width: int) -> BaseOxmlElement:
-    tc = OxmlElement("w:tc")
-    pr = OxmlElement("w:tcPr")
-    w = OxmlElement("w:tcW")
-    w.set(qn("w:w"), str(width))
-    w.set(qn("w:type"), "dxa")
-    pr.append(w)  # schema order: tcW, gridSpan, vMerge, …, vAlign
-    if cell.span > 1:
-        gs = OxmlElement("w:gridSpan")
-        gs.set(qn("w:val"), str(cell.span))
-        pr.append(gs)
-    if cell.vmerge:
-        vm = OxmlElement("w:vMerge")
-        vm.set(qn("w:val"), cell.vmerge)
-        pr.append(vm)
-    va = OxmlElement("w:vAlign")
-    va.set(qn("w:val"), "center")
-    pr.append(va)
-    tc.append(pr)
-    text = "" if cell.vmerge == "continue" else cell.text
-    lines = text.split("\n")
-    if cell.br:
-        tc.append(_cell_paragraph(lines, cell.align))
-    else:
-        for line in lines:
-            tc.append(_cell_paragraph([line], cell.align))
-    return tc
-
-
-def docx_table(document: DocxDocument, table: PTable) -> None:
-    t = document.add_table(rows=0, cols=len(table.widths))
-    t.style = document.styles["Table Grid"]
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for gc, w in zip(t._tbl.tblGrid.gridCol_lst, table.widths, strict=True):
-        gc.w = Twips(w)
-    for placed in placed_cells(table.rows):
-        tr = OxmlElement("w:tr")
-        for col, cell in placed:
-            tr.append(_tc(cell, sum(table.widths[col : col + cell.span])))
-        t._tbl.append(tr)
-
-
-def _docx_bytes(blocks: list[Block], rep: SynthReport) -> bytes:
-    document = docx.Document()
-    normal = document.styles["Normal"]
-    normal.font.name = _BODY_FONT[0]
-    normal.font.size = Pt(_BODY_FONT[1])
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _BODY_FONT[0])
-    sec = document.sections[0]
-    sec.left_margin = sec.right_margin = Twips(1588)
-    sec.top_margin, sec.bottom_margin = Twips(2098), Twips(1985)
-    for block in blocks:
-        if isinstance(block, PTable):
-            docx_table(document, block)
-            continue
-        p = document.add_paragraph()
-        fmt = p.paragraph_format
-        if block.role in ("title", "caption"):
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif block.role in ("signature", "date"):
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        elif block.role in ("body", "preamble", "subheading", "heading"):
-            fmt.first_line_indent = Pt(32)  # two characters, the official style
-        if block.text:
-            name, size, bold = _FONTS.get(block.role, _BODY_FONT)
-            _font(p.add_run(block.text), name, size, bold)
-    props = document.core_properties
-    stamp = dt.datetime.combine(rep.published_on, dt.time(9, 0))
-    props.title = rep.title
-    props.author = props.last_modified_by = rep.agency
-    props.created = props.modified = stamp
-    props.revision = 1
-    buf = io.BytesIO()
-    document.save(buf)
-    return _stable_zip(buf.getvalue(), stamp)
-
-
-def _stable_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Re-pack with fixed member timestamps so the same report gives the same sha256."""
-    out = io.BytesIO()
-    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, 0)
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=date_time)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr
-            dst.writestr(zi, src.read(info.filename))
-    return out.getvalue()
-
-
-def write_docx(rep: SynthReport, path: str | Path, **variant: object) -> Path:
-    """Write the report as a Word file in the official merged-cell layout."""
-    path = Path(path)
-    path.write_bytes(_docx_bytes(compose(rep, **variant), rep))
-    return path
-
-
-# --------------------------------------------------------------------------- html
-
-
-def _html_table(table: PTable) -> str:
-    grid = placed_cells(table.rows)
-    at = {(r, c): cell for r, placed in enumerate(grid) for c, cell in placed}
-    out = [
-        '<table border="1" cellspacing="0" cellpadding="0" align="center" style="border-collapse:collapse;">',
-        "<tbody>",
-    ]
-    for r, placed in enumerate(grid):
-        out.append("<tr>")
-        for c, cell in placed:
-            if cell.vmerge == "continue":
-                continue  # covered by the rowspan of the cell above
-            attrs = []
-            if cell.span > 1:
-                attrs.append(f'colspan="{cell.span}"')
-            if cell.vmerge == "restart":
-                n = 1
-                while (below := at.get((r + n, c))) is not None and below.vmerge == "continue":
-                    n += 1
-                if n > 1:
-                    attrs.append(f'rowspan="{n}"')
-            px = round(sum(table.widths[c : c + cell.span]) / 15)
-            attrs.append(f'style="width:{px}px;"')
-            body = (
-                "<br />".join(html.escape(x) for x in cell.text.split("\n"))
-                if cell.text
-                else "&nbsp;"
-            )
-            align = "center" if cell.align == "center" else "left"
-            out.append(f'<td {" ".join(attrs)} valign="middle"><p align="{align}">{body}</p></td>')
-        out.append("</tr>")
-    out += ["</tbody>", "</table>"]
-    return "\n".join(out)
-
-
-_P_STYLE = {
-    "title": '<p style="text-align:center;font-size:22px;font-weight:bold;">{}</p>',
-    "heading": '<p style="text-indent:2em;"><strong>{}</strong></p>',
-    "subheading": '<p style="text-indent:2em;"><span style="font-family:楷体;">{}</span></p>',
-    "caption": '<p style="text-align:center;">{}</p>',
-    "signature": '<p style="text-align:right;">{}</p>',
-    "date": '<p style="text-align:right;">{}</p>',
-    "blank": "<p>&nbsp;</p>",
-}
-
-
-def _site_code(rep: SynthReport) -> int:
-    return zlib.crc32(rep.site.encode("utf-8")) % 10**6  # stable fake ICP/标识码 digits
-
-
-def write_html(
-    rep: SynthReport,
-    path: str | Path,
-    encoding: str = "utf-8",
-    *,
-    container: str = "article",
-    title_in_body: bool = False,
-    **variant: object,
-) -> Path:
-    """Write the report as a portal article page (nav, breadcrumb, footer, scripts).
-
-    `container` "article" puts the report in <div class="article">, "zoom" in
-    <div id="zoom"> (the TRS/Hanweb CMS convention). gbk pages declare charset=gb2312
-    as real sites do, though their bytes are GBK.
-    """
-    if container not in ("article", "zoom"):
-        raise ValueError("container must be 'article' or 'zoom'")
-    v = Variant(**variant)  # type: ignore[arg-type]
-    blocks = compose(rep, **variant)
-    title = "".join(
-        _title_lines(rep, Variant(title_niandu=v.title_niandu, title_fullwidth=v.title_fullwidth))
-    )
-    body: list[str] = []
-    if not title_in_body:
-        # The page's <h1> carries the title; drop it and the empty paragraph after it.
-        while blocks and isinstance(blocks[0], PPara) and blocks[0].role in ("title", "blank"):
-            blocks.pop(0)
-    for block in blocks:
-        if isinstance(block, PTable):
-            body.append(_html_table(block))
-        else:
-            tpl = _P_STYLE.get(block.role, '<p style="text-indent:2em;">{}</p>')
-            body.append(tpl.format(html.escape(block.text)))
-    if encoding.lower() in ("gbk", "gb2312", "gb18030"):
-        meta = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />'
-    else:
-        meta = f'<meta charset="{encoding}" />'
-    site, code = html.escape(rep.site), _site_code(rep)
-    others = "".join(
-        f'<li><a href="../{y}/t{y + 1}0120_{code}.html">{html.escape(rep.agency)}{y}年政府信息公开工作年度报告</a></li>'
-        for y in (rep.year - 1, rep.year - 2)
-    )
-    opening = (
-        '<div class="article">' if container == "article" else '<div id="zoom" class="TRS_Editor">'
-    )
-    pub = rep.published_on.isoformat()
-    page = f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-{meta}
-<meta name="viewport" content="width=device-width, initial-scale=1" />
-<meta name="SiteName" content="{site}" />
-<meta name="ArticleTitle" content="{html.escape(title)}" />
-<meta name="PubDate" content="{pub} 09:30" />
-<meta name="ContentSource" content="{html.escape(rep.agency)}" />
-<title>{html.escape(title)}_{site}</title>
-<link rel="stylesheet" href="/images/common.css" />
-<script type="text/javascript" src="/js/jquery.min.js"></script>
-</head>
-<body>
-<div class="top-bar"><div class="wrap"><span>今天是：<span id="today"></span></span>
-<a href="/wza/">无障碍</a> | <a href="/site/old/">长者模式</a> | <a href="/search/">站内搜索</a></div></div>
-<div class="header"><div class="wrap"><a class="logo" href="/"><img src="/images/logo.png" alt="{site}" /></a>
-<form class="search" action="/search/" method="get"><input type="text" name="q" placeholder="请输入关键词" /><button type="submit">搜索</button></form></div></div>
-<div class="nav"><ul class="wrap">
-<li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li><li><a href="/zwfw/">政务服务</a></li>
-<li><a href="/hdjl/">互动交流</a></li><li><a href="/zjwm/">走进{html.escape(rep.site.removesuffix("人民政府"))}</a></li></ul></div>
-<div class="wrap main">
-<div class="breadcrumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政府信息公开</a> &gt; <a href="/zwgk/fdzdgknr/">法定主动公开内容</a> &gt; <a href="/zwgk/ndbg/">政府信息公开年报</a></div>
-<div class="sidebar"><h3>政府信息公开</h3><ul>
-<li><a href="/zwgk/zn/">政府信息公开指南</a></li><li><a href="/zwgk/zd/">政府信息公开制度</a></li>
-<li><a href="/zwgk/fdzdgknr/">法定主动公开内容</a></li><li class="on"><a href="/zwgk/ndbg/">政府信息公开年报</a></li></ul></div>
-<div class="content">
-<h1 class="article-title">{html.escape(title)}</h1>
-<div class="article-info"><span>发布时间：{pub}</span><span>来源：{html.escape(rep.agency)}</span><span>浏览次数：<em id="hits">--</em></span>
-<span class="font">字号：<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a></span></div>
-{opening}
-{chr(10).join(body)}
-</div>
-<div class="article-tools"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
-<div class="related"><h3>相关链接</h3><ul>{others}</ul></div>
-</div>
-</div>
-<div class="footer"><div class="wrap">
-<p>主办单位：{site}办公室　承办单位：{site}大数据中心</p>
-<p>版权所有：{site}　网站标识码：42{code:06d}00　<a href="https://beian.miit.gov.cn/">鄂ICP备{code % 100000:05d}号-1</a></p>
-<p>Copyright &copy; {rep.published_on.year} All Rights Reserved</p>
-</div></div>
-<script type="text/javascript">
-function doZoom(size) {{ document.getElementById("zoom") && (document.getElementById("zoom").style.fontSize = size + "px"); }}
-document.getElementById("today").innerHTML = new Date().toLocaleDateString("zh-CN");
-var _maq = _maq || []; _maq.push(["_setAccount", "{code}"]);
-</script>
-</body>
-</html>
-"""
-    path = Path(path)
-    path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
-    return path
-
-
-# --------------------------------------------------------------------------- txt
-
-
-def txt_text(rep: SynthReport, **variant: object) -> str:
-    """The report as the sample's docx-to-text dump."""
-    lines: list[str] = []
-    for block in compose(rep, **variant):
-        if isinstance(block, PPara):
-            lines.append(block.text)
-            continue
-        for row in block.rows:
-            for cell in row:
-                parts = ("" if cell.vmerge == "continue" else cell.text).split("\n")
-                lines.append("\t" + parts[0])
-                lines.extend(parts[1:])  # continuation lines of a cell are unindented
-            lines.append("")
-        lines.append("")
-    return "\n".join(lines) + "\n"
-
-
-def write_txt(rep: SynthReport, path: str | Path, **variant: object) -> Path:
-    """Write the report as a UTF-8 text dump of its docx (same variants as write_docx)."""
-    path = Path(path)
-    path.write_text(txt_text(rep, **variant), encoding="utf-8", newline="\n")
-    return path
-
-
-__all__ = [
-    "APPLICANT_COLS",
-    "Block",
-    "PCell",
-    "PPara",
-    "PTable",
-    "Variant",
-    "compose",
-    "printed_cells",
-    "txt_text",
-    "write_docx",
-    "write_html",
-    "write_txt",
-]
