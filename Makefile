@@ -58,8 +58,11 @@ bench: setup
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests scripts
 
+# Regenerates raw/ and the manifest from tests/kit (tests/test_samples.py checks they match),
+# then lists what changed: nothing, unless the kit's output changed.
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
+	-@git status --short -- raw scripts/samples-manifest.csv
 
 clean:
 	rm -rf $(DB) $(DB).wal extracted/*.json .pytest_cache
