@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from pipeline.extract import extract_file
 from pipeline.record import Record
 from tests.kit import compose, make_report
-from tests.kit.compose import PCell, PPara, PTable
+from tests.kit.composer import PCell, PPara, PTable
 from tests.kit.doc_writer import convert, libreoffice
 from tests.kit.docx_writer import write_blocks_docx as write_docx
 from tests.kit.html_writer import cell_html

@@ -37,7 +37,7 @@ from pipeline.extract import extract_file
 from pipeline.record import Record
 from tests.kit import compose, make_report, write_docx, write_pdf
 from tests.kit import pdf_builders as pb
-from tests.kit.compose import PCell, PPara, PTable
+from tests.kit.composer import PCell, PPara, PTable
 from tests.kit.doc_writer import convert as lo_convert
 from tests.kit.doc_writer import libreoffice
 from tests.kit.html_writer import html_page as kit_html_page

@@ -38,5 +38,5 @@ def test_wheel_has_no_test_kit(wheel_names: list[str]) -> None:
     assert (ROOT / "tests" / "kit" / "__init__.py").exists()
     assert "pipeline/cli.py" in wheel_names  # the wheel holds the package at all
     kit = [n for n in wheel_names if n.startswith("tests/") or "/synth/" in n or "/kit/" in n
-           or n.split("/")[-1] in ("pdf_builders.py", "compose.py", "docx_writer.py")]
+           or n.split("/")[-1] in ("pdf_builders.py", "composer.py", "docx_writer.py")]
     assert kit == []

@@ -29,7 +29,7 @@ from tests.kit import (
     write_html,
     write_txt,
 )
-from tests.kit.compose import PTable
+from tests.kit.composer import PTable
 from tests.kit.report import APPLICANT_COLS, T3_COLS, T3_RESULT_ROWS, T4_OUTCOMES, T4_ROWS
 from tests.kit.txt_writer import txt_text
 

@@ -4,7 +4,7 @@ Not part of the product (the wheel ships `pipeline` only); tests import it as `t
 (pytest puts the repository root on sys.path), scripts after adding the root themselves.
 
 - report.py: `make_report`/`make_series` draw consistent numbers and matching prose.
-- compose.py: the composer, a report as layout-neutral blocks (paragraphs, tables of cells
+- composer.py: the composer, a report as layout-neutral blocks (paragraphs, tables of cells
   with spans, merges and keys), with the variations real publishers introduce (`Variant`).
 - one writer per format, each rendering the composer's blocks: docx_writer.py (Word),
   html_writer.py (portal pages, bare HTML tables), txt_writer.py (docx-to-text dump),
@@ -13,7 +13,7 @@ Not part of the product (the wheel ships `pipeline` only); tests import it as `t
   encryption, scans).
 """
 
-from tests.kit.compose import compose, printed_cells
+from tests.kit.composer import compose, printed_cells
 from tests.kit.doc_writer import write_doc
 from tests.kit.docx_writer import write_docx
 from tests.kit.html_writer import write_html

@@ -23,7 +23,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, Twips
 from docx.text.run import Run
 
-from tests.kit.compose import Block, PCell, PTable, compose, placed_cells
+from tests.kit.composer import Block, PCell, PTable, compose, placed_cells
 from tests.kit.report import SynthReport
 
 _FONTS = {

@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.kit.compose import (
+from tests.kit.composer import (
     Block,
     PCell,
     PPara,

@@ -21,7 +21,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 
-from tests.kit.compose import Block, PTable, compose, placed_cells
+from tests.kit.composer import Block, PTable, compose, placed_cells
 from tests.kit.pdf_builders import cjk_font
 from tests.kit.report import SynthReport
 

@@ -21,19 +21,17 @@ from pipeline import spec
 
 Number = int | Decimal
 
-# The t3 structure comes from the spec (items.csv), like everywhere else.
+# The table structure comes from the spec (items.csv), like everywhere else.
 APPLICANT_COLS: tuple[str, ...] = spec.t3_applicant_cols()
 T3_COLS: tuple[str, ...] = (*APPLICANT_COLS, "total")
 # Result rows (一)…(六) of t3 section 三, in printed order; (七)总计 is their sum.
 OTHER_ROWS_2021: tuple[str, ...] = tuple(r for r in spec.t3_result_rows("2021") if r.startswith("other."))
 T3_RESULT_ROWS: dict[str, tuple[str, ...]] = {fmt: spec.t3_result_rows(fmt) for fmt in spec.FORMATS}
 
-T4_ROWS: tuple[str, ...] = (
-    "reconsideration",
-    "litigation_direct",
-    "litigation_after_reconsideration",
-)
-T4_OUTCOMES: tuple[str, ...] = ("upheld", "corrected", "other", "pending")
+# t4 rows (复议, two kinds of suit) and outcomes (维持…尚未审结; 总计 is their sum); the
+# same in both templates.
+T4_ROWS: tuple[str, ...] = tuple(spec.row_keys("2021", "t4"))
+T4_OUTCOMES: tuple[str, ...] = tuple(c for c in spec.col_keys("2021", "t4") if c != "total")
 
 SECTION_TITLES: tuple[str, ...] = (
     "一、总体情况",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.kit.compose import PPara, compose
+from tests.kit.composer import PPara, compose
 from tests.kit.report import SynthReport
 
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pipeline import spec
 from tests.kit.report import (
     OTHER_ROWS_2021,
     SECTION_TITLES,
@@ -89,125 +90,65 @@ class Variant:
 TL_LABEL = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 RESULTS_LABEL = "三、本年度办理结果"
 
-# (header cells with spans, data rows (row_key, label), data columns (col_key, span)).
-_T2_BLOCKS: dict[
-    str, list[tuple[str, list[tuple[str, int]], list[tuple[str, str]], list[tuple[str, int]]]]
-] = {
+# The printed labels come from items.csv (pipeline.spec); what is written here is the
+# layout: which rows each t2 block holds under which heading, and the grid columns each
+# header cell and each data cell spans (they differ in the 2019 template's (五)/(六)).
+# A block is (heading, row keys, columns as (col_key, header span, data span)).
+_T2_BLOCKS: dict[str, list[tuple[str, tuple[str, ...], tuple[tuple[str, int, int], ...]]]] = {
     "2021": [
-        (
-            "第二十条第（一）项",
-            [("信息内容", 1), ("本年制发件数", 1), ("本年废止件数", 1), ("现行有效件数", 1)],
-            [("rules", "规章"), ("normative_docs", "行政规范性文件")],
-            [("issued", 1), ("repealed", 1), ("in_force", 1)],
-        ),
-        (
-            "第二十条第（五）项",
-            [("信息内容", 1), ("本年处理决定数量", 3)],
-            [("licensing", "行政许可")],
-            [("decisions", 3)],
-        ),
-        (
-            "第二十条第（六）项",
-            [("信息内容", 1), ("本年处理决定数量", 3)],
-            [("penalty", "行政处罚"), ("coercion", "行政强制")],
-            [("decisions", 3)],
-        ),
-        (
-            "第二十条第（八）项",
-            [("信息内容", 1), ("本年收费金额（单位：万元）", 3)],
-            [("fees", "行政事业性收费")],
-            [("amount", 3)],
-        ),
+        ("第二十条第（一）项", ("rules", "normative_docs"),
+         (("issued", 1, 1), ("repealed", 1, 1), ("in_force", 1, 1))),
+        ("第二十条第（五）项", ("licensing",), (("decisions", 3, 3),)),
+        ("第二十条第（六）项", ("penalty", "coercion"), (("decisions", 3, 3),)),
+        ("第二十条第（八）项", ("fees",), (("amount", 3, 3),)),
     ],
     "2019": [
-        (
-            "第二十条第（一）项",
-            [("信息内容", 1), ("本年新制作数量", 1), ("本年新公开数量", 2), ("对外公开总数量", 1)],
-            [("rules", "规章"), ("normative_docs", "规范性文件")],
-            [("new_made", 1), ("new_published", 2), ("total_published", 1)],
-        ),
-        (
-            "第二十条第（五）项",
-            [("信息内容", 1), ("上一年项目数量", 1), ("本年增/减", 2), ("处理决定数量", 1)],
-            [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")],
-            [("prior_year_items", 2), ("change", 1), ("decisions", 1)],
-        ),
-        (
-            "第二十条第（六）项",
-            [("信息内容", 1), ("上一年项目数量", 1), ("本年增/减", 2), ("处理决定数量", 1)],
-            [("penalty", "行政处罚"), ("coercion", "行政强制")],
-            [("prior_year_items", 2), ("change", 1), ("decisions", 1)],
-        ),
-        (
-            "第二十条第（八）项",
-            [("信息内容", 1), ("上一年项目数量", 2), ("本年增/减", 2)],
-            [("fees", "行政事业性收费")],
-            [("prior_year_items", 2), ("change", 2)],
-        ),
-        (
-            "第二十条第（九）项",
-            [("信息内容", 1), ("采购项目数量", 2), ("采购总金额", 2)],
-            [("central_procurement", "政府集中采购")],
-            [("projects", 2), ("amount", 2)],
-        ),
+        ("第二十条第（一）项", ("rules", "normative_docs"),
+         (("new_made", 1, 1), ("new_published", 2, 2), ("total_published", 1, 1))),
+        ("第二十条第（五）项", ("licensing", "other_services"),
+         (("prior_year_items", 1, 2), ("change", 2, 1), ("decisions", 1, 1))),
+        ("第二十条第（六）项", ("penalty", "coercion"),
+         (("prior_year_items", 1, 2), ("change", 2, 1), ("decisions", 1, 1))),
+        ("第二十条第（八）项", ("fees",), (("prior_year_items", 2, 2), ("change", 2, 2))),
+        ("第二十条第（九）项", ("central_procurement",), (("projects", 2, 2), ("amount", 2, 2))),
     ],
 }
+T2_FIRST_HEADER = "信息内容"
+# The 2021 template states the money column's unit in its header (本年收费金额（单位：万元））;
+# the 2019 template prints 采购总金额 bare.
+_UNIT_IN_HEADER = frozenset({"2021"})
 # Grid widths (twips): the 2021 template's; 2019 after the Shanghai 2019 page (px × 15).
 _T2_WIDTHS = {"2021": [2435, 2435, 2435, 2435], "2019": [3285, 2235, 15, 1515, 1335]}
 _T3_WIDTHS = [754, 921, 3271, 685, 685, 685, 685, 685, 685, 685]
 _T4_WIDTHS = [649] * 7 + [650] * 8
 
-_T3_GROUPS: list[tuple[str | None, list[tuple[str, str]]]] = [
-    (None, [("granted", "（一）予以公开")]),
-    (None, [("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")]),
-    (
-        "（三）不予公开",
-        [
-            ("denied.state_secret", "1.属于国家秘密"),
-            ("denied.prohibited_by_law", "2.其他法律行政法规禁止公开"),
-            ("denied.security_stability", "3.危及“三安全一稳定”"),
-            ("denied.third_party_rights", "4.保护第三方合法权益"),
-            ("denied.internal_affairs", "5.属于三类内部事务信息"),
-            ("denied.process_info", "6.属于四类过程性信息"),
-            ("denied.enforcement_files", "7.属于行政执法案卷"),
-            ("denied.inquiry_matters", "8.属于行政查询事项"),
-        ],
-    ),
-    (
-        "（四）无法提供",
-        [
-            ("unavailable.not_held", "1.本机关不掌握相关政府信息"),
-            ("unavailable.needs_creation", "2.没有现成信息需要另行制作"),
-            ("unavailable.unclear_after_correction", "3.补正后申请内容仍不明确"),
-        ],
-    ),
-    (
-        "（五）不予处理",
-        [
-            ("not_processed.petition", "1.信访举报投诉类申请"),
-            ("not_processed.duplicate", "2.重复申请"),
-            ("not_processed.publication", "3.要求提供公开出版物"),
-            ("not_processed.excessive", "4.无正当理由大量反复申请"),
-            ("not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息"),
-        ],
-    ),
-    (
-        "（六）其他处理",
-        [
-            (
-                "other.no_correction",
-                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-            ),
-            (
-                "other.no_fee_paid",
-                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-            ),
-            ("other.other", "3.其他"),
-        ],
-    ),
-    (None, [("total", "（七）总计")]),
-]
-_OTHER_SINGLE = (None, [("other", "（六）其他处理")])
+
+
+def _row_label(fmt: str, table_id: str, row_key: str) -> str:
+    """The row's label in items.csv: for t3 result rows "group leaf" ((三)不予公开 1.属于…)."""
+    return next(i.row_label for i in spec.items(fmt) if i.table_id == table_id and i.row_key == row_key)
+
+
+def _col_label(fmt: str, table_id: str, col_key: str) -> tuple[str, ...]:
+    """The column's label in items.csv, split into its levels (行政诉讼, 复议后起诉, 结果维持)
+    as printed in the first row holding that column."""
+    return next(tuple(i.col_label.split(" ")) for i in spec.items(fmt)
+                if i.table_id == table_id and i.col_key == col_key)
+
+
+def _t3_groups(fmt: str) -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """t3's result rows and (七)总计 in printed order as (group label or None, [(row_key, leaf
+    label)]): consecutive rows of one group ((三)不予公开 1.… 2.…) share an entry."""
+    rows = spec.row_keys(fmt, "t3")
+    out: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for row_key in rows[rows.index("carried_over") + 1 : rows.index("carried_forward")]:
+        group, _, leaf = _row_label(fmt, "t3", row_key).removeprefix(RESULTS_LABEL).rpartition(" ")
+        if group and out and out[-1][0] == group:
+            out[-1][1].append((row_key, leaf))
+        else:
+            out.append((group or None, [(row_key, leaf)]))
+    return out
+
 
 # Where PDF-to-Word conversions and narrow columns break long labels.
 _SPLIT: dict[str, str] = {
@@ -232,7 +173,7 @@ _SPLIT: dict[str, str] = {
 }
 
 _FULLWIDTH = str.maketrans("0123456789.+-", "０１２３４５６７８９．＋－")
-_MONEY_KEYS = {"t2.fees.amount", "t2.central_procurement.amount"}
+_MONEY_KEYS = frozenset(i.key for i in spec.items() if i.is_money)
 
 
 # --------------------------------------------------------------------------- cell text
@@ -288,22 +229,31 @@ def _data_cell(key: str, val: int | Decimal, span: int, v: Variant) -> PCell:
     return PCell(text=_value_text(key, val, v), span=span, key=key)
 
 
+def _t2_header_text(fmt: str, col_key: str) -> str:
+    text = _col_label(fmt, "t2", col_key)[-1]
+    item = next(i for i in spec.items(fmt) if i.table_id == "t2" and i.col_key == col_key)
+    if item.is_money and fmt in _UNIT_IN_HEADER:
+        text += f"（单位：{item.unit}）"
+    return text
+
+
 def _t2_tables(rep: SynthReport, v: Variant) -> list[PTable]:
     fmt = rep.format_version
     widths = _T2_WIDTHS[fmt]
     ncols = len(widths)
     blocks: list[list[list[PCell]]] = []
-    for head, header, rows, cols in _T2_BLOCKS[fmt]:
+    for head, rows, cols in _T2_BLOCKS[fmt]:
         part: list[list[PCell]] = [[PCell(head, span=ncols)]]
-        hdr = []
-        for text, span in header:
+        hdr = [PCell(_label(T2_FIRST_HEADER, v))]
+        for col_key, span, _ in cols:
+            text = _t2_header_text(fmt, col_key)
             if v.money_in_yuan and "金额" in text:
                 text = text.replace("（单位：万元）", "") + "（单位：元）"
             hdr.append(PCell(_label(text, v), span=span))
         part.append(hdr)
-        for row_key, label in rows:
-            cells = [PCell(_label(label, v), align="left")]
-            for col_key, span in cols:
+        for row_key in rows:
+            cells = [PCell(_label(_row_label(fmt, "t2", row_key), v), align="left")]
+            for col_key, _, span in cols:
                 key = f"t2.{row_key}.{col_key}"
                 cells.append(_data_cell(key, rep.values[key], span, v))
             part.append(cells)
@@ -348,19 +298,16 @@ def _t3_values(rep: SynthReport, row_key: str, v: Variant) -> list[PCell]:
 
 
 def _t3_tables(rep: SynthReport, v: Variant) -> list[PTable]:
+    # A 2021 report printing （六）其他处理 as one row prints the 2019 template's rows (the
+    # two templates' t3 differ in nothing else).
     single_other = rep.format_version == "2019" or v.other_single_row
-    groups = [
-        _OTHER_SINGLE if single_other and g == "（六）其他处理" else (g, leaves)
-        for g, leaves in _T3_GROUPS
-    ]
+    groups = _t3_groups("2019" if single_other else rep.format_version)
     results_label = "\n".join(RESULTS_LABEL) if v.vertical_label else RESULTS_LABEL
     header = _t3_header(v)
     body: list[list[PCell]] = []
     split_at = 0  # body row where (五)不予处理 starts: the page break of t3_header_repeat
-    for row_key, label in (
-        ("new_received", "一、本年新收政府信息公开申请数量"),
-        ("carried_over", "二、上年结转政府信息公开申请数量"),
-    ):
+    for row_key in ("new_received", "carried_over"):
+        label = _row_label(rep.format_version, "t3", row_key)
         body.append([PCell(_label(label, v), span=3, align="left"), *_t3_values(rep, row_key, v)])
     first = True
     for group, leaves in groups:
@@ -381,7 +328,7 @@ def _t3_tables(rep: SynthReport, v: Variant) -> list[PTable]:
             body.append([lead, *mid, *_t3_values(rep, row_key, v)])
     body.append(
         [
-            PCell(_label("四、结转下年度继续办理", v), span=3, align="left"),
+            PCell(_label(_row_label(rep.format_version, "t3", "carried_forward"), v), span=3, align="left"),
             *_t3_values(rep, "carried_forward", v),
         ]
     )
@@ -398,33 +345,37 @@ def _t3_tables(rep: SynthReport, v: Variant) -> list[PTable]:
 
 
 def _t4_table(rep: SynthReport, v: Variant) -> PTable:
-    outcomes = [
-        ("upheld", "结果\n维持"),
-        ("corrected", "结果\n纠正"),
-        ("other", "其他\n结果"),
-        ("pending", "尚未\n审结"),
-        ("total", "总计"),
-    ]
-    r1 = [
-        PCell("结果维持", vmerge="restart"),
-        *[PCell(t, vmerge="restart", br=True) for _, t in outcomes[1:4]],
-        PCell("总计", vmerge="restart"),
-        PCell(_label("未经复议直接起诉", v), span=5),
-        PCell("复议后起诉", span=5),
-    ]
-    r2 = [PCell(vmerge="continue") for _ in range(5)]
-    for _ in range(2):
-        r2 += [PCell(t, br=True) for _, t in outcomes]
-    values = []
-    for row in ("reconsideration", "litigation_direct", "litigation_after_reconsideration"):
-        for col, _ in outcomes:
+    """表四 as the template prints it: 行政复议 over its five outcomes, 行政诉讼 over its two
+    kinds of suit with five outcomes each, then one row of values."""
+    fmt = rep.format_version
+    cols = spec.col_keys(fmt, "t4")
+    # items.csv names a t4 row by its column groups: 行政复议, or 行政诉讼 未经复议直接起诉.
+    levels = {r: tuple(_row_label(fmt, "t4", r).split(" ")) for r in spec.row_keys(fmt, "t4")}
+    names = [_col_label(fmt, "t4", c)[-1] for c in cols]
+    # Four-character outcomes are printed on two lines (结果\n维持), 总计 on one.
+    shown = [t if len(t) < 4 else f"{t[:2]}\n{t[2:]}" for t in names]
+    top: list[PCell] = []
+    r1: list[PCell] = []
+    r2: list[PCell] = []
+    values: list[PCell] = []
+    for row, lv in levels.items():
+        if top and top[-1].text == lv[0]:
+            top[-1].span += len(cols)
+        else:
+            top.append(PCell(lv[0], span=len(cols)))
+        if len(lv) == 1:
+            # Merged down two rows; the template prints its first 结果维持 on one line.
+            r1 += [PCell(names[0], vmerge="restart"),
+                   *[PCell(t, vmerge="restart", br=True) for t in shown[1:-1]],
+                   PCell(names[-1], vmerge="restart")]
+            r2 += [PCell(vmerge="continue") for _ in cols]
+        else:
+            r1.append(PCell(_label(lv[1], v), span=len(cols)))
+            r2 += [PCell(t, br=True) for t in shown]
+        for col in cols:
             key = f"t4.{row}.{col}"
             values.append(_data_cell(key, rep.values[key], 1, v))
-    return PTable(
-        "t4",
-        [[PCell("行政复议", span=5), PCell("行政诉讼", span=10)], r1, r2, values],
-        list(_T4_WIDTHS),
-    )
+    return PTable("t4", [top, r1, r2, values], list(_T4_WIDTHS))
 
 
 # --------------------------------------------------------------------------- document
