@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pdf_builders as pb
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.readers.pdf.debug import COLOR
+from tests.kit import pdf_builders as pb
 
 RESOLUTION = 110  # debug.draw's default
 S = RESOLUTION / 72
