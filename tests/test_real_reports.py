@@ -24,13 +24,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pdf_builders as pb
 import pytest
 
 from pipeline.db import connect, query
 from pipeline.extract import extract_file
 from pipeline.load import load_records
 from pipeline.record import Fact, Record
+from tests.kit import pdf_builders as pb
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 SLUGS = sorted(p.name for p in REAL.iterdir() if (p / "truth.json").is_file())
