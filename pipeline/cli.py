@@ -135,7 +135,7 @@ def show(
     debug_page: Annotated[int | None, typer.Option("--debug-page", min=1, help="A PDF page number: draw what each reading step saw on it (with --png).")] = None,
 ) -> None:
     """What gongkai finds in one document: metadata, sections, each table as a grid of keys and values."""
-    from pipeline.extract import extract_file
+    from pipeline.process import process_file
     from pipeline.record import to_json
     from pipeline.show import print_debug_page, print_record, print_trace
 
@@ -144,7 +144,7 @@ def show(
         raise typer.Exit(2)
     if debug_page is not None:
         raise typer.Exit(0 if print_debug_page(console, file, debug_page, png) else 1)
-    rec = extract_file(file)
+    rec = process_file(file)
     if as_json:
         print(to_json(rec))
     elif trace:

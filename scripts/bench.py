@@ -87,7 +87,7 @@ def _same(value: object, truth: str) -> bool:
 
 def _worker(kind: str, files: list[str], min_seconds: float, truth_path: str) -> None:
     """Runs in a fresh process so its peak RSS is this file type's alone."""
-    from pipeline.extract import extract_file
+    from pipeline.process import process_file
 
     truth = json.loads(Path(truth_path).read_text(encoding="utf-8"))
     n = pages = right = total = 0
@@ -96,7 +96,7 @@ def _worker(kind: str, files: list[str], min_seconds: float, truth_path: str) ->
     first = True
     while True:
         for f in files:
-            rec = extract_file(f)
+            rec = process_file(f)
             n += 1
             pages += int(rec.metadata.get("pages") or 0)
             statuses[rec.status] += 1
@@ -148,10 +148,10 @@ def parallel(files: list[Path], jobs: int, copies: int) -> tuple[int, float]:
 
 def load_speed(files: list[Path]) -> tuple[int, int, float]:
     from pipeline.db import connect
-    from pipeline.extract import extract_file
     from pipeline.load import load_records
+    from pipeline.process import process_file
 
-    recs = [extract_file(f) for f in files]
+    recs = [process_file(f) for f in files]
     many = []
     for i in range(max(1, 1000 // max(1, len(recs)))):  # distinct ids so every copy is inserted
         many.extend(type(r)(**{**r.__dict__, "sha256": f"{r.sha256[:56]}{i:08d}"}) for r in recs)

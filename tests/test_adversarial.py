@@ -1,7 +1,7 @@
 """Adversarial documents: layouts real agencies publish that differ from the clean template.
 
 Every test builds one realistic file (Word, web page, PDF made by LibreOffice) from one
-generated report whose numbers are known, runs it through `extract_file`, and states what a
+generated report whose numbers are known, runs it through `process_file`, and states what a
 careful human reader would say the document contains. Failing tests are left failing: each
 one documents a place where extraction reads a real-world document wrongly.
 """
@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from pipeline.extract import extract_file
+from pipeline.process import process_file
 from pipeline.record import Record
 from tests.kit import compose, make_report
 from tests.kit.composer import PCell, PPara, PTable
@@ -93,7 +93,7 @@ def html_body(bs: list) -> str:
 def docx_case(tmp_path: Path, edit: Callable[[list], None]) -> Record:
     bs = blocks()
     edit(bs)
-    return extract_file(write_docx(bs, tmp_path / "report.docx"))
+    return process_file(write_docx(bs, tmp_path / "report.docx"))
 
 
 def mismatches(rec: Record, *prefixes: str) -> list[tuple]:
@@ -373,7 +373,7 @@ def test_t3_inside_one_cell_layout_table(tmp_path: Path) -> None:
     tc.append(t3)
     tc.append(OxmlElement("w:p"))
     d.save(path)
-    rec = extract_file(path)
+    rec = process_file(path)
     assert mismatches(rec, "t3.") == []
 
 
@@ -402,7 +402,7 @@ def test_t2_without_article_20_rows(tmp_path: Path, layout: str) -> None:
     bs = compose(REP, t2_layout=layout)
     for t in tables(bs, "t2"):
         t.rows = [r for r in t.rows if "第二十条" not in r[0].text]
-    rec = extract_file(write_docx(bs, tmp_path / "report.docx"))
+    rec = process_file(write_docx(bs, tmp_path / "report.docx"))
     assert mismatches(rec, "t2.") == []
     assert problems(rec) == []
 
@@ -622,7 +622,7 @@ def test_title_only_in_page_header(tmp_path: Path) -> None:
     d = docx.Document(path)
     d.sections[0].header.paragraphs[0].text = TITLE
     d.save(path)
-    rec = extract_file(path)
+    rec = process_file(path)
     assert (rec.metadata["title"], rec.metadata["agency"], rec.metadata["year"]) == (
         TITLE,
         AGENCY,
@@ -744,14 +744,14 @@ def test_html_report_inside_layout_table(tmp_path: Path) -> None:
 </body></html>"""
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
-    _everything_right(extract_file(path))
+    _everything_right(process_file(path))
 
 
 def test_html_gbk_without_charset_declaration(tmp_path: Path) -> None:
     page = f"<html><head><title>{TITLE}</title></head><body><div>{html_body(blocks())}</div></body></html>"
     path = tmp_path / "page.html"
     path.write_bytes(page.encode("gbk"))
-    _everything_right(extract_file(path))
+    _everything_right(process_file(path))
 
 
 def test_html_word_export_gb2312(tmp_path: Path) -> None:
@@ -785,7 +785,7 @@ def test_html_word_export_gb2312(tmp_path: Path) -> None:
     )
     path = tmp_path / "page.htm"
     path.write_bytes(page.encode("gbk"))
-    _everything_right(extract_file(path))
+    _everything_right(process_file(path))
 
 
 def test_html_with_disclosure_catalogue_box(tmp_path: Path) -> None:
@@ -800,7 +800,7 @@ def test_html_with_disclosure_catalogue_box(tmp_path: Path) -> None:
     )
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
-    _everything_right(extract_file(path))
+    _everything_right(process_file(path))
 
 
 def test_docx_floating_tables(tmp_path: Path) -> None:
@@ -817,7 +817,7 @@ def test_docx_floating_tables(tmp_path: Path) -> None:
             pos.set(qn(f"w:{k}"), v)
         tbl.find(qn("w:tblPr")).insert(0, pos)
     d.save(path)
-    _everything_right(extract_file(path))
+    _everything_right(process_file(path))
 
 
 def test_docx_wps_empty_paragraphs(tmp_path: Path) -> None:
@@ -876,7 +876,7 @@ def test_pdf_t3_in_landscape_section_with_repeated_header(tmp_path: Path) -> Non
     t3.addprevious(_section_break(landscape=False))  # ends the portrait section before t3
     t3.addnext(_section_break(landscape=True))  # ends the landscape section holding t3
     d.save(path)
-    _everything_right(extract_file(_to_pdf(path)))
+    _everything_right(process_file(_to_pdf(path)))
 
 
 def test_pdf_with_running_header_and_page_numbers(tmp_path: Path) -> None:
@@ -899,4 +899,4 @@ def test_pdf_with_running_header_and_page_numbers(tmp_path: Path) -> None:
         r.append(el)
     fp.add_run(" —")
     d.save(path)
-    _everything_right(extract_file(_to_pdf(path)))
+    _everything_right(process_file(_to_pdf(path)))

@@ -3,7 +3,7 @@
 Every case prints one generated report (tests.kit, numbers known) the way some agency
 really does — Word → PDF through LibreOffice with the table broken across pages at a chosen
 row, reportlab PDFs with unusual rulings, page furniture, rotated or landscape pages,
-web pages with unusual markup — runs it through `extract_file` and states what a careful
+web pages with unusual markup — runs it through `process_file` and states what a careful
 human reader says the document contains. Failing tests are left failing on purpose: each
 documents a place where reading or extraction goes wrong.
 
@@ -33,7 +33,7 @@ from docx.shared import Mm
 from reportlab.lib.pagesizes import A4, landscape
 
 from pipeline import spec
-from pipeline.extract import extract_file
+from pipeline.process import process_file
 from pipeline.record import Record
 from tests.kit import compose, make_report, write_docx, write_pdf
 from tests.kit import pdf_builders as pb
@@ -386,7 +386,7 @@ def test_libreoffice_pdf_of_every_writer_variant(lo: dict[str, Path], variant: s
     # The synth Word file of each publisher variant, on A4, printed to PDF by LibreOffice:
     # the tables break across pages wherever A4 puts the break.
     rep = MATRIX_REPS[year]
-    rec = extract_file(lo[f"matrix-{variant}-{year}"])
+    rec = process_file(lo[f"matrix-{variant}-{year}"])
     everything_right(rec, rep, other_single_row=variant == "other-single-row")
 
 
@@ -394,7 +394,7 @@ def test_libreoffice_pdf_of_every_writer_variant(lo: dict[str, Path], variant: s
 def test_libreoffice_pdf_table_broken_at_chosen_row(lo: dict[str, Path], case: BreakCase) -> None:
     if (why := layout_error(case, lo[f"break-{case.name}"])) is not None:
         raise RuntimeError(f"test layout not as intended: {why}")
-    rec = extract_file(lo[f"break-{case.name}"])
+    rec = process_file(lo[f"break-{case.name}"])
     everything_right(rec, REPS[case.rep_name])
 
 
@@ -404,7 +404,7 @@ def report_pdf(tmp_path: Path, name: str = "report.pdf", rep=REP, **kwargs) -> P
 
 def test_reportlab_baseline_report(tmp_path: Path) -> None:
     # The typesetter's plain output, every cell ruled: the reference for the cases below.
-    everything_right(extract_file(report_pdf(tmp_path)))
+    everything_right(process_file(report_pdf(tmp_path)))
 
 
 def thin_space_thousands(text: str) -> str:
@@ -422,7 +422,7 @@ def thin_space_thousands(text: str) -> str:
 def test_tables_without_outer_left_right_borders(tmp_path: Path, tid: str) -> None:
     # Inner rules only (a WPS table style): no table has a left or right border, so the
     # first (label) column and the last (总计) column have no outer vertical rule.
-    rec = extract_file(report_pdf(tmp_path, styles={t: Style(rules="no_outer") for t in ("t2", "t3", "t4")}))
+    rec = process_file(report_pdf(tmp_path, styles={t: Style(rules="no_outer") for t in ("t2", "t3", "t4")}))
     assert meta(rec) == (AGENCY, 2023, "2021", "2024-01-27")
     assert mismatches(rec, REP, f"{tid}.") == []
 
@@ -431,7 +431,7 @@ def test_tables_without_outer_left_right_borders(tmp_path: Path, tid: str) -> No
 def test_three_line_tables(tmp_path: Path, tid: str) -> None:
     # 三线表 throughout: a rule above each table, one under its header rows (t3, t4), one
     # under the table; no vertical rules and no rules between body rows.
-    rec = extract_file(report_pdf(tmp_path, styles={t: Style(rules="booktabs") for t in ("t2", "t3", "t4")}))
+    rec = process_file(report_pdf(tmp_path, styles={t: Style(rules="booktabs") for t in ("t2", "t3", "t4")}))
     assert meta(rec) == (AGENCY, 2023, "2021", "2024-01-27")
     assert mismatches(rec, REP, f"{tid}.") == []
 
@@ -440,7 +440,7 @@ def test_numbers_right_aligned_small_with_thin_space_thousands(tmp_path: Path) -
     # Numbers right-aligned in 7.5 pt under 9 pt labels, thousands set off by a thin space
     # (1 483): the space is a positioning gap, no character in the text layer.
     style = Style(num_align="right", num_size=7.5, num_text=thin_space_thousands)
-    everything_right(extract_file(report_pdf(tmp_path, styles={t: style for t in ("t2", "t3", "t4")})))
+    everything_right(process_file(report_pdf(tmp_path, styles={t: style for t in ("t2", "t3", "t4")})))
 
 
 def test_header_and_page_x_of_y_footer_on_every_page(tmp_path: Path) -> None:
@@ -450,7 +450,7 @@ def test_header_and_page_x_of_y_footer_on_every_page(tmp_path: Path) -> None:
     with pdfplumber.open(path, unicode_norm="NFKC") as pdf:
         assert len(pdf.pages) == 3 and "申请人情况" in pdf.pages[1].extract_text()
         assert "(七)总计" in pdf.pages[2].extract_text()
-    rec = extract_file(path)
+    rec = process_file(path)
     everything_right(rec)
     assert [s["number"] for s in rec.sections] == [1, 2, 3, 4, 5, 6]
     # Page furniture is not narrative: the agency's name is a line of the text only once,
@@ -476,7 +476,7 @@ def test_t3_alone_on_landscape_pages_header_repeated(tmp_path: Path) -> None:
     with pdfplumber.open(path) as pdf:
         wide = [i for i, p in enumerate(pdf.pages) if p.width > p.height]
         assert len(wide) == 2 and all("申请人情况" in pdf.pages[i].extract_text() for i in wide)
-    everything_right(extract_file(path))
+    everything_right(process_file(path))
 
 
 def test_t3_on_pages_with_rotate_90(tmp_path: Path) -> None:
@@ -485,7 +485,7 @@ def test_t3_on_pages_with_rotate_90(tmp_path: Path) -> None:
     path = report_pdf(tmp_path, table_hook=_landscape_t3(90, False))
     with pdfplumber.open(path) as pdf:
         assert sum(1 for p in pdf.pages if p.rotation == 90) == 2
-    everything_right(extract_file(path))
+    everything_right(process_file(path))
 
 
 def test_t3_printed_sideways_on_portrait_pages(tmp_path: Path) -> None:
@@ -494,12 +494,12 @@ def test_t3_printed_sideways_on_portrait_pages(tmp_path: Path) -> None:
     path = report_pdf(tmp_path, table_hook=_landscape_t3(-90, False))
     with pdfplumber.open(path) as pdf:
         assert sum(1 for p in pdf.pages if p.height > p.width and p.rotation == 0) == len(pdf.pages)
-    everything_right(extract_file(path))
+    everything_right(process_file(path))
 
 
 def test_title_letter_spaced_over_two_lines(tmp_path: Path) -> None:
     path = report_pdf(tmp_path, title_spacing=9.0)
-    rec = extract_file(path)
+    rec = process_file(path)
     assert rec.metadata["title"] == TITLE
     everything_right(rec)
 
@@ -529,7 +529,7 @@ def test_title_printed_as_image_agency_named_in_first_paragraph(tmp_path: Path) 
     typeset(doc, REP, blocks=bs)
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
-    rec = extract_file(path)
+    rec = process_file(path)
     assert rec.status != "rejected", rec.reason
     assert (rec.metadata["agency"], rec.metadata["year"], rec.metadata["published_on"]) == (
         AGENCY, 2023, "2024-01-27")
@@ -595,7 +595,7 @@ def test_preamble_and_overview_in_two_columns(tmp_path: Path) -> None:
     typeset(doc, REP, blocks=bs[j:])
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
-    rec = extract_file(path)
+    rec = process_file(path)
     everything_right(rec)
     assert (rec.metadata["period_start"], rec.metadata["period_end"]) == ("2023-01-01", "2023-12-31")
     overview = [nfkc(b.text) for b in bs[i + 2:j]]  # after the preamble and the heading 一、总体情况
@@ -611,7 +611,7 @@ def test_baseline_overview_text_is_exact(tmp_path: Path) -> None:
     bs = compose(REP)
     i = next(k for k, b in enumerate(bs) if isinstance(b, PPara) and b.text.startswith("一、"))
     j = next(k for k, b in enumerate(bs) if isinstance(b, PPara) and b.text.startswith("二、"))
-    rec = extract_file(report_pdf(tmp_path))
+    rec = process_file(report_pdf(tmp_path))
     assert rec.sections[0]["text"] == "\n".join(nfkc(b.text) for b in bs[i + 1:j])
 
 
@@ -630,7 +630,7 @@ def test_disclosure_catalogue_box_above_title(tmp_path: Path) -> None:
     typeset(doc, REP)
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
-    rec = extract_file(path)
+    rec = process_file(path)
     assert rec.metadata["title"] == TITLE
     everything_right(rec)
 
@@ -657,7 +657,7 @@ def test_tables_in_attachments_after_the_signature(tmp_path: Path) -> None:
             doc.table(Grid.of(t, header_rows=0 if tid == "t2" else 3))
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
-    everything_right(extract_file(path))
+    everything_right(process_file(path))
 
 
 def test_two_annual_reports_in_one_pdf(tmp_path: Path) -> None:
@@ -672,7 +672,7 @@ def test_two_annual_reports_in_one_pdf(tmp_path: Path) -> None:
     typeset(doc, REP)
     path = tmp_path / "report.pdf"
     path.write_bytes(doc.render())
-    rec = extract_file(path)
+    rec = process_file(path)
     assert rec.status in ("rejected", "review"), (rec.status, problems(rec))
     if rec.status == "review":
         assert any(f.severity == "error" for f in rec.findings)
@@ -700,14 +700,14 @@ def test_html_tables_with_css_borders_only(tmp_path: Path) -> None:
     style = "<style>table.xxgk td{border:1px solid #000;padding:4px}</style>"
     page = html_page(compose(REP), table=lambda t: html_table(
         t, table_attrs='class="xxgk" style="border-collapse:collapse;width:100%"'))
-    everything_right(extract_file(write(tmp_path, page.replace("<body>", "<body>" + style))))
+    everything_right(process_file(write(tmp_path, page.replace("<body>", "<body>" + style))))
 
 
 def test_html_thead_th_header_rows_and_tbody(tmp_path: Path) -> None:
     # Header rows as <th> inside <thead> (t3's three, t4's three), the body in <tbody>.
     rows = {"t2": 0, "t3": 3, "t4": 3}
     page = html_page(compose(REP), table=lambda t: html_table(t, th_rows=rows[t.table_id]))
-    everything_right(extract_file(write(tmp_path, page)))
+    everything_right(process_file(write(tmp_path, page)))
 
 
 def test_html_cells_with_spans_nbsp_padding_and_footnote_marks(tmp_path: Path) -> None:
@@ -725,7 +725,7 @@ def test_html_cells_with_spans_nbsp_padding_and_footnote_marks(tmp_path: Path) -
     bs = compose(REP)
     t2 = next(k for k, b in enumerate(bs) if isinstance(b, PTable) and b.table_id == "t2")
     bs.insert(t2 + 1, PPara("注1：含承接上级下放事项。"))
-    rec = extract_file(write(tmp_path, html_page(bs, table=lambda t: html_table(t, cell=cell))))
+    rec = process_file(write(tmp_path, html_page(bs, table=lambda t: html_table(t, cell=cell))))
     assert rec.fact_map()["t2.licensing.decisions"].value == 1483
     everything_right(rec)
 
@@ -751,7 +751,7 @@ def test_html_t3_split_mid_group_header_repeated(tmp_path: Path) -> None:
     # the second table repeats the three header rows and the group labels, under a （续表）.
     bs = compose(REP)
     _t3_split_with_header(bs, "t3.denied.process_info")
-    everything_right(extract_file(write(tmp_path, html_page(bs))))
+    everything_right(process_file(write(tmp_path, html_page(bs))))
 
 
 def test_html_gb18030_page_declaring_utf8(tmp_path: Path) -> None:
@@ -761,7 +761,7 @@ def test_html_gb18030_page_declaring_utf8(tmp_path: Path) -> None:
     rep = make_report(random.Random(7), agency, 2023, scale=40)
     page = html_page(compose(rep), charset="utf-8").replace(TITLE, rep.title)
     path = write(tmp_path, page, encoding="gb18030")
-    rec = extract_file(path)
+    rec = process_file(path)
     assert rec.metadata["agency"] == agency
     everything_right(rec, rep)
 
@@ -775,6 +775,6 @@ def test_html_report_only_in_an_iframe(tmp_path: Path) -> None:
             f"<tr><td>发布机构</td><td>{AGENCY}</td></tr><tr><td>名称</td><td>{TITLE}</td></tr></table></div>"
             f"<h1>{TITLE}</h1><div id='zoom'><iframe src='/attach/2024/ndbg.pdf' width='100%' height='900'></iframe>"
             f"</div></body></html>")
-    rec = extract_file(write(tmp_path, page))
+    rec = process_file(write(tmp_path, page))
     assert rec.status == "rejected"
     assert "iframe" in (rec.reason or "").lower()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.extract as extract_mod
+import pipeline.process as process_mod
 from pipeline.batch import discover, extract_many
 
 
@@ -36,14 +36,14 @@ def test_parallel_then_resume(tmp_path: Path, wuhan_txt: Path) -> None:
 def test_worker_crash_rejects_only_that_file(tmp_path: Path, wuhan_txt: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     files = _corpus(tmp_path, wuhan_txt, 4)
-    real = extract_mod.extract_file
+    real = process_mod.process_file
 
     def crashing(path, settings=None):  # workers are forked, so they see this patch
         if Path(path).name == "r2.txt":
             os._exit(3)  # what a segfault in a native reader looks like to the pool
         return real(path, settings)
 
-    monkeypatch.setattr(extract_mod, "extract_file", crashing)
+    monkeypatch.setattr(process_mod, "process_file", crashing)
     outcomes = {o.path.name: o for o in extract_many(files, tmp_path / "ex", jobs=2)}
     assert set(outcomes) == {"r0.txt", "r1.txt", "r2.txt", "r3.txt"}
     assert outcomes["r2.txt"].status == "rejected"
@@ -67,14 +67,14 @@ def test_a_hanging_file_is_stopped_and_rejected(tmp_path: Path, wuhan_txt: Path,
     import time
 
     files = _corpus(tmp_path, wuhan_txt, 2)
-    real = extract_mod.extract_file
+    real = process_mod.process_file
 
     def slow(path, settings=None):
         if Path(path).name == "r0.txt":
             time.sleep(30)
         return real(path, settings)
 
-    monkeypatch.setattr(extract_mod, "extract_file", slow)
+    monkeypatch.setattr(process_mod, "process_file", slow)
     start = time.monotonic()
     outcomes = {o.path.name: o for o in extract_many(files, tmp_path / "ex", jobs=1, timeout=1)}
     assert time.monotonic() - start < 15

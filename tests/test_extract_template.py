@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import spec
-from pipeline.extract import extract_file
+from pipeline.process import process_file
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "official-template-2021.docx"
 
 
 def test_every_key_found_and_blank_means_zero() -> None:
-    rec = extract_file(TEMPLATE)
+    rec = process_file(TEMPLATE)
     assert rec.file_type == "docx"
     assert rec.metadata["format_version"] == "2021"
     assert {f.key for f in rec.facts} == {i.key for i in spec.items("2021")}

@@ -6,13 +6,14 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import spec
-from pipeline.extract import extract_document, extract_file
+from pipeline.extract import extract_document
 from pipeline.extract.metadata import find_title, parse_date
 from pipeline.model import Document, Paragraph, Table, grid_from_rows
+from pipeline.process import process_file
 
 
 def test_wuhan_sample_round_trip(wuhan_txt: Path) -> None:
-    rec = extract_file(wuhan_txt)
+    rec = process_file(wuhan_txt)
     assert rec.status == "ok", rec.findings
     m = rec.metadata
     assert m["agency"] == "武汉市硚口区档案馆"

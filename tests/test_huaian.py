@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_file
+from pipeline.process import process_file
 
 FIX = Path(__file__).parent / "fixtures"
 TRUTH = json.loads((FIX / "huaian-city-2024.truth.json").read_text(encoding="utf-8"))
@@ -17,7 +17,7 @@ TRUTH = json.loads((FIX / "huaian-city-2024.truth.json").read_text(encoding="utf
 
 @pytest.fixture(scope="module")
 def record():
-    return extract_file(FIX / "huaian-city-2024.pdf")
+    return process_file(FIX / "huaian-city-2024.pdf")
 
 
 def test_metadata(record) -> None:
@@ -51,5 +51,5 @@ def test_checks_pass_and_every_value_has_a_page(record) -> None:
 def test_type_by_content_not_name(tmp_path: Path) -> None:
     disguised = tmp_path / "report.docx"
     disguised.write_bytes((FIX / "huaian-city-2024.pdf").read_bytes())
-    rec = extract_file(disguised)
+    rec = process_file(disguised)
     assert rec.file_type == "pdf" and rec.metadata["agency"] == TRUTH["agency"]

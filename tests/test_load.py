@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from pipeline.db import connect, query
-from pipeline.extract import extract_file
 from pipeline.load import load_folder, load_records
+from pipeline.process import process_file
 from pipeline.record import write_record
 
 
@@ -28,7 +28,7 @@ def _variant(src: Path, dst: Path, date: str, new_requests: str | None = None) -
 
 def test_load_is_idempotent_and_counts(tmp_path: Path, wuhan_txt: Path) -> None:
     db = tmp_path / "g.duckdb"
-    rec = extract_file(wuhan_txt)
+    rec = process_file(wuhan_txt)
     con = connect(db)
     first = load_records(con, [rec])
     again = load_records(con, [rec, rec])
@@ -47,8 +47,8 @@ def test_load_is_idempotent_and_counts(tmp_path: Path, wuhan_txt: Path) -> None:
 
 
 def test_republication_is_a_new_version_and_newest_is_current(tmp_path: Path, wuhan_txt: Path) -> None:
-    old = extract_file(wuhan_txt)
-    newer = extract_file(_variant(wuhan_txt, tmp_path / "v2.txt", "2025年2月20日", new_requests="5"))
+    old = process_file(wuhan_txt)
+    newer = process_file(_variant(wuhan_txt, tmp_path / "v2.txt", "2025年2月20日", new_requests="5"))
     assert newer.sha256 != old.sha256
     con = connect(tmp_path / "g.duckdb")
     load_records(con, [newer])
@@ -64,7 +64,7 @@ def test_rejected_files_are_rows_with_reason_and_batch_goes_on(tmp_path: Path, w
     empty.write_bytes(b"")
     junk = tmp_path / "junk.bin"
     junk.write_bytes(bytes(range(256)) * 8)
-    recs = [extract_file(p) for p in (empty, junk, wuhan_txt)]
+    recs = [process_file(p) for p in (empty, junk, wuhan_txt)]
     out = tmp_path / "extracted"
     for r in recs:
         write_record(r, out)
@@ -82,10 +82,10 @@ def test_rejected_files_are_rows_with_reason_and_batch_goes_on(tmp_path: Path, w
 
 def test_failed_load_leaves_database_unchanged(tmp_path: Path, wuhan_txt: Path) -> None:
     db = tmp_path / "g.duckdb"
-    good = extract_file(wuhan_txt)
+    good = process_file(wuhan_txt)
     con = connect(db)
     load_records(con, [good])
-    bad = extract_file(_variant(wuhan_txt, tmp_path / "v2.txt", "2025年2月20日"))
+    bad = process_file(_variant(wuhan_txt, tmp_path / "v2.txt", "2025年2月20日"))
     bad.facts.append(bad.facts[0])  # a duplicate primary key makes the insert fail mid-batch
     with pytest.raises(duckdb.Error):
         load_records(con, [bad])
@@ -101,7 +101,7 @@ def test_report_summary_headline_numbers(tmp_path: Path) -> None:
 
     rep = make_report(random.Random(3), "江城市某某局", 2023, scale=500)
     con = connect(tmp_path / "g.duckdb")
-    load_records(con, [extract_file(write_docx(rep, tmp_path / "r.docx"))])
+    load_records(con, [process_file(write_docx(rep, tmp_path / "r.docx"))])
     v = rep.values
     assert query(con, "SELECT new_requests, granted, handled, carried_forward, reconsiderations, lawsuits "
                       "FROM report_summary") == [(
@@ -116,14 +116,14 @@ def test_blank_total_column_offers_derived_values(tmp_path: Path) -> None:
     import random
 
     from pipeline import spec
-    from pipeline.extract import extract_document
+    from pipeline.process import process_document
     from tests.kit import make_report
     from tests.test_extract_text import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
 
     rep = make_report(random.Random(8), "江城市某某局", 2023, scale=300)
     cols = spec.col_keys("2021", "t3")
     printed = {key: [str(rep.values[f"t3.{key}.{c}"]) for c in cols[:-1]] + [""] for _, key in T3_ROWS_2021}
-    rec = extract_document(_doc("江城市某某局2023年政府信息公开工作年度报告", T3_HEADER + _t3_rows(printed)))
+    rec = process_document(_doc("江城市某某局2023年政府信息公开工作年度报告", T3_HEADER + _t3_rows(printed)))
     assert [f.rule_id for f in rec.findings if f.rule_id.startswith("t3.")] == ["t3.blank_column"]
     con = connect(tmp_path / "g.duckdb")
     load_records(con, [rec])

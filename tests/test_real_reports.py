@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 
 from pipeline.db import connect, query
-from pipeline.extract import extract_file
 from pipeline.load import load_records
+from pipeline.process import process_file
 from pipeline.record import Fact, Record
 from tests.kit import pdf_builders as pb
 
@@ -73,7 +73,7 @@ def truth(slug: str) -> dict[str, Any]:
 
 @cache
 def record(slug: str) -> Record:
-    return extract_file(REAL / slug / truth(slug)["saved_file"])
+    return process_file(REAL / slug / truth(slug)["saved_file"])
 
 
 def _want(v: Any) -> int | Decimal:
@@ -150,7 +150,7 @@ def shanghai_rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_shanghai_rendered_page_every_value_and_metadata(shanghai_rendered: Path) -> None:
-    rec, t = extract_file(shanghai_rendered), truth("shanghai-gov-office-2019")
+    rec, t = process_file(shanghai_rendered), truth("shanghai-gov-office-2019")
     assert wrong_cells(rec, t) == {}
     m = rec.metadata
     assert (m["agency"], m["year"], m["format_version"]) == (t["agency"], t["year"], t["format_version"])
@@ -158,7 +158,7 @@ def test_shanghai_rendered_page_every_value_and_metadata(shanghai_rendered: Path
 
 @pytest.mark.xfail(strict=True, reason=PARTLY_BLANK_TOTAL)
 def test_shanghai_rendered_page_checks_as_printed(shanghai_rendered: Path) -> None:
-    rec = extract_file(shanghai_rendered)
+    rec = process_file(shanghai_rendered)
     assert [f.rule_id for f in rec.findings if f.severity == "error"] == []
 
 
@@ -233,14 +233,14 @@ def _t3_t4(t: dict[str, Any]) -> dict[str, Any]:
 def test_scan_of_pingtan_2023_every_value(tmp_path: Path) -> None:
     html = tmp_path / "pingtan-2023.html"
     shutil.copy(REAL / "pingtan-2023" / "page.html", html)
-    assert wrong_cells(extract_file(_scan_of(html, tmp_path)), _t3_t4(truth("pingtan-2023"))) == {}
+    assert wrong_cells(process_file(_scan_of(html, tmp_path)), _t3_t4(truth("pingtan-2023"))) == {}
 
 
 @pytest.mark.xfail(strict=True, reason=SCAN)
 def test_scan_of_shanghai_2019_every_value(tmp_path: Path, shanghai_rendered: Path) -> None:
     html = tmp_path / shanghai_rendered.name
     shutil.copy(shanghai_rendered, html)
-    assert wrong_cells(extract_file(_scan_of(html, tmp_path)), _t3_t4(truth("shanghai-gov-office-2019"))) == {}
+    assert wrong_cells(process_file(_scan_of(html, tmp_path)), _t3_t4(truth("shanghai-gov-office-2019"))) == {}
 
 
 # ---------------------------------------------------------------- minimal cases, one per class
@@ -271,7 +271,7 @@ def test_minimal_js_string_page(tmp_path: Path) -> None:
     page.write_text('<html><head><meta charset="utf-8"></head><body><div id="zoom"></div><script>'
                     f'var content = {js};document.getElementById("zoom").innerHTML = content;'
                     "</script></body></html>", encoding="utf-8")
-    got = extract_file(page).fact_map()
+    got = process_file(page).fact_map()
     assert [_value(got, f"t3.new_received.{c}") for c in ("natural_person", "commercial", "total")] == [821, 35, 859]
 
 
@@ -281,7 +281,7 @@ def test_minimal_markdown_pipe_table(tmp_path: Path) -> None:
     md.write_text("2024 年上海市科委政府信息公开工作\n年度报告\n"
                   "## 表二：主动公开政府信息情况\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
                   "|---|---|---|---|\n| 规章 | 0 | 0 | 0 |\n| 规范性文件 | 13 | 0 | 55 |\n", encoding="utf-8")
-    got = extract_file(md).fact_map()
+    got = process_file(md).fact_map()
     assert [_value(got, f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == [13, 0, 55]
 
 
@@ -291,7 +291,7 @@ def test_minimal_partly_blank_total_column(tmp_path: Path) -> None:
     page.write_text('<html><head><meta charset="utf-8"></head><body>' + SH_TITLE
                     + _shanghai_part("<p>三、收到和处理政府信息公开申请情况</p>", "</table>") + "</body></html>",
                     encoding="utf-8")
-    rec = extract_file(page)
+    rec = process_file(page)
     assert rec.fact_map()["t3.total.total"].value == 805  # read right; only the checks are wrong
     assert [f.rule_id for f in rec.findings if f.rule_id in ("t3.row_total", "t3.results_sum")] == []
 
@@ -310,7 +310,7 @@ def _fees_page(tmp_path: Path, printed: str) -> Path:
 
 @pytest.mark.xfail(strict=True, reason=MONEY_DIGITS)
 def test_minimal_money_six_decimals(tmp_path: Path) -> None:
-    rec = extract_file(_fees_page(tmp_path, "5949.088667"))
+    rec = process_file(_fees_page(tmp_path, "5949.088667"))
     assert rec.fact_map()["t2.fees.amount"].value == Decimal("5949.088667")  # the record keeps them
     con = connect(tmp_path / "g.duckdb")
     load_records(con, [rec])
@@ -321,7 +321,7 @@ def test_minimal_money_six_decimals(tmp_path: Path) -> None:
 @pytest.mark.xfail(strict=True, reason=MONEY_VALUE)
 def test_minimal_money_value_column(tmp_path: Path) -> None:
     con = connect(tmp_path / "g.duckdb")
-    load_records(con, [extract_file(_fees_page(tmp_path, "5949.088667"))])
+    load_records(con, [process_file(_fees_page(tmp_path, "5949.088667"))])
     assert query(con, "SELECT value FROM facts WHERE row_key='fees'") != [(None,)]
     con.close()
 
@@ -331,7 +331,7 @@ def test_minimal_markdown_heading_title(tmp_path: Path) -> None:
     md = tmp_path / "report.md"
     md.write_text("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告\n\n沐阳县人民政府\n(2026年1月23日)\n\n"
                   "## 一、总体情况\n\n2025年，我县坚持以习近平新时代中国特色社会主义思想为指导。\n", encoding="utf-8")
-    assert extract_file(md).metadata.get("agency") == "沐阳县人民政府"
+    assert process_file(md).metadata.get("agency") == "沐阳县人民政府"
 
 
 @pytest.mark.xfail(strict=True, reason=TITLE_SENTENCE)
@@ -343,4 +343,4 @@ def test_minimal_preamble_sentence_is_not_the_title(tmp_path: Path) -> None:
     body = body[:body.rfind("<p", 0, body.index("二、主动公开政府信息情况"))]
     page = tmp_path / "article.html"
     page.write_text(f"{head}<ucapcontent>{body}</ucapcontent>{tail}", encoding="utf-8")
-    assert extract_file(page).metadata.get("agency") == "沭阳县发展和改革局"
+    assert process_file(page).metadata.get("agency") == "沭阳县发展和改革局"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import spec
-from pipeline.extract import extract_file
+from pipeline.process import process_file
 from tests.kit import SynthReport, make_report, write_docx, write_html, write_txt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def expected_values(rep: SynthReport, variants: dict) -> dict[str, tuple[object,
 
 
 def assert_record_matches(path: Path, rep: SynthReport, variants: dict) -> None:
-    rec = extract_file(path)
+    rec = process_file(path)
     assert rec.status != "rejected", rec.reason
     m = rec.metadata
     assert (m["agency"], m["year"], m["format_version"]) == (rep.agency, rep.year, rep.format_version)
@@ -120,7 +120,7 @@ def test_dash_and_text_cells(tmp_path: Path) -> None:
     variants = {"dash_cells": frozenset(zero), "text_cells": {"t3.granted.research": "见附表"}}
     path = write_docx(rep, tmp_path / "r.docx", **variants)
     assert_record_matches(path, rep, variants)
-    rec = extract_file(path)
+    rec = process_file(path)
     assert rec.status == "review"
     assert [f.cells for f in rec.findings if f.rule_id == "value.unreadable"] == [["t3.granted.research"]]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_file
+from pipeline.process import process_file
 from tests.kit.pdf_builders import image_only_pdf
 
 FIX = Path(__file__).parent / "fixtures"
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesse
 def test_scanned_report_values_marked_as_ocr(tmp_path: Path) -> None:
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(image_only_pdf((FIX / "huaian-city-2024.pdf").read_bytes(), dpi=200))
-    rec = extract_file(scan)
+    rec = process_file(scan)
     assert rec.metadata["ocr"] is True
     assert (rec.metadata["agency"], rec.metadata["year"]) == (TRUTH["agency"], TRUTH["year"])
     got = rec.fact_map()

@@ -1,21 +1,21 @@
-"""Extraction: one `Document` → one `Record` (metadata, sections, facts, findings)."""
+"""Extraction: one `Document` → one `Record` (metadata, sections, facts, findings).
+
+Reading the file and running the checks are the neighbouring stages, in `pipeline.process`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from pipeline import __version__, spec
 from pipeline.extract.metadata import extract_metadata, find_title
 from pipeline.extract.sections import extract_sections, heading_number
 from pipeline.extract.tables import Found, RawCell, find_tables
-from pipeline.model import Document, Paragraph, RejectedInput, Table
+from pipeline.model import Document, Paragraph, Table
 from pipeline.normalize import squash
 from pipeline.record import Fact, Finding, Record
-from pipeline.settings import Settings
 from pipeline.validate.catalogue import finding, value_finding
 from pipeline.validate.status import status_and_reason
 from pipeline.values import parse_value
@@ -166,6 +166,8 @@ def _second_report(doc: Document) -> tuple[int, str] | None:
 
 
 def extract_document(doc: Document) -> Record:
+    """Metadata, sections, facts and extraction's own findings of a document; no checks
+    (those are `pipeline.process`'s next step)."""
     started = time.perf_counter()
     rec = Record(sha256=doc.sha256, source_path=doc.source_path, file_type=doc.file_type, status="ok")
     early: list[Finding] = []
@@ -196,12 +198,8 @@ def extract_document(doc: Document) -> Record:
     rec.facts = facts
     rec.findings = findings
     rec.provenance = _provenance(doc, started)
-    try:
-        from pipeline.validate import validate_record
-    except ImportError:  # validation lands separately; extraction stands alone
-        validate_record = None
-    if validate_record is not None:
-        rec.findings.extend(validate_record(rec))
+    # The status of what extraction alone found; pipeline.process restates it once the
+    # rules have run.
     rec.status, rec.reason = status_and_reason(rec.findings)
     return rec
 
@@ -221,34 +219,3 @@ def _provenance(doc: Document, started: float) -> dict[str, object]:
         "file_type": doc.file_type,
         "source_path": doc.source_path,
     }
-
-
-def extract_file(path: Path | str, settings: Settings | None = None) -> Record:
-    """Read and extract one file; unreadable input becomes a rejected record, never an exception."""
-    from pipeline.readers import read_bytes, read_document
-
-    path = Path(path)
-    try:
-        data = read_bytes(path)
-    except (OSError, RejectedInput) as exc:
-        return Record(sha256=hashlib.sha256(str(path).encode()).hexdigest(), source_path=str(path),
-                      file_type=None, status="rejected", reason=_one_line(exc))
-    sha = hashlib.sha256(data).hexdigest()
-    try:
-        doc = read_document(path, data, settings)
-    except RejectedInput as exc:
-        return Record(sha256=sha, source_path=str(path), file_type=None, status="rejected",
-                      reason=_one_line(exc))
-    except Exception as exc:  # a reader bug must not stop the batch; say which file and why
-        return Record(sha256=sha, source_path=str(path), file_type=None, status="rejected",
-                      reason=_one_line(f"reader failed: {type(exc).__name__}: {exc}"))
-    try:
-        return extract_document(doc)
-    except Exception as exc:
-        return Record(sha256=sha, source_path=str(path), file_type=doc.file_type, status="rejected",
-                      reason=_one_line(f"extraction failed: {type(exc).__name__}: {exc}"))
-
-
-def _one_line(exc: object) -> str:
-    return " ".join(str(exc).split())[:300] or type(exc).__name__
-
