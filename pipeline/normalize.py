@@ -38,12 +38,22 @@ def norm_label(text: str) -> str:
     return _LABEL_NOISE.sub("", squash(nfkc(text)))
 
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+# The one table of Chinese numerals (dates, years, section and row numbering). ○ (U+25CB)
+# and ◯ stand in for 〇 in many reports.
+CN_DIGITS: dict[str, int] = {"〇": 0, "○": 0, "◯": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGIT_CHARS = "".join(CN_DIGITS)
 
 
-def cn_year(text: str) -> int | None:
-    """'二〇二四' → 2024; None when the text is not a four-digit Chinese year."""
-    if len(text) != 4 or any(ch not in CN_DIGITS for ch in text):
-        return None
-    return int("".join(str(CN_DIGITS[ch]) for ch in text))
+def cn_int(text: str) -> int | None:
+    """'12', '十二', '二十三', '十' → the number; '二〇二四' digit by digit → 2024; else None."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if (tens and tens not in CN_DIGITS) or (ones and ones not in CN_DIGITS):
+            return None
+        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+    if text and all(ch in CN_DIGITS for ch in text):
+        return int("".join(str(CN_DIGITS[ch]) for ch in text))
+    return None

@@ -131,8 +131,8 @@ def print_debug_page(console: Console, path: Path, page_no: int, png: Path | Non
     from pipeline.model import RejectedInput
     from pipeline.readers import read_bytes
     from pipeline.readers.pdf.debug import LAYERS, debug_page, draw
+    from pipeline.readers.sniff import sniff
     from pipeline.settings import DEFAULT
-    from pipeline.sniff import sniff
 
     data = read_bytes(path)
     if sniff(data) != "pdf":

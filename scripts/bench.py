@@ -69,7 +69,7 @@ def build_corpus(folder: Path, n: int, ocr: bool) -> None:
 
 
 def corpus_files(folder: Path) -> dict[str, list[Path]]:
-    from pipeline.sniff import sniff
+    from pipeline.readers.sniff import sniff
 
     by_type: dict[str, list[Path]] = defaultdict(list)
     for p in sorted(folder.iterdir()):

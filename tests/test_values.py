@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.values import numeric_tokens, parse_value
+from pipeline.extract.values import numeric_tokens, parse_value
 
 FULL = str.maketrans("0123456789,", "０１２３４５６７８９，")
 

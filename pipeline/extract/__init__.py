@@ -13,12 +13,12 @@ from pipeline import __version__, spec
 from pipeline.extract.metadata import extract_metadata, find_title
 from pipeline.extract.sections import extract_sections, heading_number
 from pipeline.extract.tables import Found, RawCell, find_tables
+from pipeline.extract.values import parse_value
 from pipeline.model import Document, Paragraph, Table
 from pipeline.normalize import squash
 from pipeline.record import Fact, Finding, Record
 from pipeline.validate.catalogue import finding, value_finding
 from pipeline.validate.status import status_and_reason
-from pipeline.values import parse_value
 
 # Column keys that exist only in one template's t2: evidence for the format version.
 _T2_2021 = {"issued", "repealed", "in_force"}

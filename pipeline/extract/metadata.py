@@ -7,14 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pipeline.model import Document
-from pipeline.normalize import nfkc, squash
+from pipeline.normalize import CN_DIGIT_CHARS, cn_int, nfkc, squash
 from pipeline.record import Finding
 from pipeline.validate.catalogue import finding
 
-# Chinese numerals as printed in dates; ○ (U+25CB) and ◯ stand in for 〇 in many reports.
-_CN_DIGITS = "〇○◯零一二三四五六七八九"
-_CN_NUM = {"〇": 0, "○": 0, "◯": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-           "八": 8, "九": 9}
+_CN_DIGITS = CN_DIGIT_CHARS
 _YEAR = rf"(?P<year>(?:19|20)\d{{2}}|[{_CN_DIGITS}]{{4}})"
 _AGENCY = r"(?P<agency>[^，。；：:！？\s]{0,60}?)"
 _REPORT = r"(?:政府|政务)?信息公开(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?报告"
@@ -66,17 +63,15 @@ class Meta:
 
 
 def _int_cn(text: str) -> int:
-    """'12', '十二', '二十三', '一' → int."""
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_NUM.get(tens, 1) if tens else 1) * 10 + (_CN_NUM.get(ones, 0) if ones else 0)
-    return _CN_NUM[text]
+    """'12', '十二', '二十三', '一' → int (the patterns admit nothing else)."""
+    n = cn_int(text)
+    if n is None:
+        raise ValueError(f"not a number: {text!r}")
+    return n
 
 
 def _year(text: str) -> int:
-    return int(text) if text.isdigit() else int("".join(str(_CN_NUM[c]) for c in text))
+    return _int_cn(text)
 
 
 def parse_date(text: str) -> date | None:

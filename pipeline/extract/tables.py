@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import columns
 from pipeline.extract import labels as lab
+from pipeline.extract.values import numeric_tokens, parse_value
 from pipeline.model import Cell, Document, Paragraph, Table
 from pipeline.normalize import norm_label, squash
 from pipeline.record import Finding
 from pipeline.validate.catalogue import finding
-from pipeline.values import numeric_tokens, parse_value
 
 _SECTION = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]")
 _PAGE_NO = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$")
@@ -60,7 +60,6 @@ class Found:
     cells: list[RawCell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     tables_seen: set[str] = field(default_factory=set)
-    t3_other_single: bool = False
     t3_other_split: bool = False
 
     def note(self, rule_id: str, cells: list[str] | None = None, **fields: object) -> None:
@@ -324,7 +323,6 @@ def parse_t3(rows: list[Row], found: Found) -> None:
         if is_group:
             if group == "other":
                 rkey = "other"
-                found.t3_other_single = True
             else:
                 continue  # a subtotal row of a group: its leaves carry the numbers
         elif rkey.startswith("other."):

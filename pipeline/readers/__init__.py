@@ -1,6 +1,6 @@
 """One reader per file type, all yielding `pipeline.model.Document`.
 
-`read_document` picks the reader by content (see `pipeline.sniff`), never by the
+`read_document` picks the reader by content (see `pipeline.readers.sniff`), never by the
 file name, and raises `RejectedInput` with a one-line reason for anything that is
 not readable as a report.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.model import Document, RejectedInput
-from pipeline.sniff import sniff
+from pipeline.readers.sniff import sniff
 
 if TYPE_CHECKING:
     from pipeline.settings import Settings

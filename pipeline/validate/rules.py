@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pipeline.normalize import nfkc, squash
+from pipeline.normalize import CN_DIGIT_CHARS, cn_int, nfkc, squash
 from pipeline.record import Fact, Finding, Record
 from pipeline.spec import col_keys, row_keys, t3_result_rows
 from pipeline.validate.catalogue import Registry, RuleInfo, label_zh, make_finding, value_finding
@@ -358,8 +358,7 @@ def _date(v: Any) -> date | None:
         return None
 
 
-_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年")
+_TITLE_YEAR = re.compile(rf"((?:19|20)\d{{2}}|[{CN_DIGIT_CHARS}]{{4}})\s*年")
 
 
 def title_year(title: Any) -> int | None:
@@ -369,8 +368,8 @@ def title_year(title: Any) -> int | None:
     m = _TITLE_YEAR.search(nfkc(title))
     if not m:
         return None
-    y = int(m.group(1).translate(_CN_DIGITS))
-    return y if 1990 <= y <= 2100 else None
+    y = cn_int(m.group(1))
+    return y if y is not None and 1990 <= y <= 2100 else None
 
 
 @_rule("meta.required")

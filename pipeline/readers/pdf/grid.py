@@ -6,7 +6,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from pipeline.normalize import squash
+from pipeline.normalize import cn_int, squash
 from pipeline.readers.pdf.layout import (
     ROW_MARKER,
     BBox,
@@ -297,7 +297,6 @@ class UnruledGrid:
             self.cells.append(RawCell((edges[c], ys[r0], edges[c + 1], ys[r1]), text))
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _MARKER_NUMBER = re.compile(r"^\s*(?:[（(]([一二三四五六七八九十\d]+)[)）]|([一二三四五六七八九十]+)[、.．]|(\d+)\s*[、.．])")
 
 
@@ -306,13 +305,7 @@ def marker_number(text: str) -> int | None:
     m = _MARKER_NUMBER.match(text)
     if not m:
         return None
-    num = next(g for g in m.groups() if g)
-    if num.isdigit():
-        return int(num)
-    if "十" in num:
-        tens, _, ones = num.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(num)
+    return cn_int(next(g for g in m.groups() if g))
 
 
 def group_label_spans(cells: list[RawCell], edges: list[float], ys: list[float], n_label: int,
