@@ -34,6 +34,7 @@ AGENCIES = ["江城市汉阳区档案馆", "清河县人民政府办公室", "�
 def build_corpus(folder: Path, n: int, ocr: bool) -> None:
     """Reports with known values: truth.json maps file name → {key: value}."""
     from tests.kit import make_report, write_docx, write_html, write_txt
+    from tests.kit.doc_writer import convert, libreoffice
 
     folder.mkdir(parents=True, exist_ok=True)
     truth: dict[str, dict[str, str]] = {}
@@ -49,13 +50,10 @@ def build_corpus(folder: Path, n: int, ocr: bool) -> None:
         docx_files.append(folder / f"r{i:03d}.docx")
         truth[f"r{i:03d}.pdf"] = vals
         truth[f"r{i:03d}.doc"] = vals
-    soffice = shutil.which("soffice")
-    if soffice:
+    if libreoffice():
         for fmt in ("pdf", "doc"):
             with tempfile.TemporaryDirectory() as profile:
-                subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-                                fmt, "--outdir", str(folder), *map(str, docx_files)],
-                               capture_output=True, timeout=900, check=True)
+                convert(docx_files, folder, fmt, profile=Path(profile), timeout=900)
     huaian = json.loads((ROOT / "tests/fixtures/huaian-city-2024.truth.json").read_text(encoding="utf-8"))
     hv = {f"{f['table_id']}.{f['row_key']}.{f['col_key']}": str(f["value"]) for f in huaian["facts"]}
     shutil.copy(ROOT / "tests/fixtures/huaian-city-2024.pdf", folder / "huaian.pdf")
