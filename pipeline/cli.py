@@ -1,7 +1,8 @@
-"""Command line: one verb per job (ingest, extract, load, show, check, compare, missing, rules).
+"""Command line: one verb per job (ingest, extract, load, show, check, compare, missing, rules, crawl, run).
 
 Exit codes: 0 every file loaded, 1 some file rejected (or a check found errors), 2 usage
-error, 3 database error (locked by another process, damaged file).
+error, 3 database error (locked by another process, damaged file); run: 4 another run holds
+the lock, 5 a source failed.
 """
 
 from __future__ import annotations
@@ -255,6 +256,35 @@ def rules(
     for r in all_rules(stage):
         t.add_row(r.id, r.stage, r.severity, " ".join(r.cells), r.description_en, r.description_zh)
     console.print(t)
+
+
+@app.command()
+def crawl(
+    sources: Annotated[Path, typer.Option("--sources", help="Sources file (TOML, one [[sources]] per portal column).")],
+    raw: Annotated[Path, typer.Option("--raw", help="Where fetched files are stored (raw/<host>/…).")] = Path("raw"),
+    db: DbOpt = Path(DEFAULT_DB),
+    log_json: Annotated[Path | None, typer.Option("--log-json", help="Append one JSON line per fetch and per source.")] = None,
+) -> None:
+    """Fetch the report pages and attachments the sources list; record every fetch in the database."""
+    from pipeline.crawl.commands import crawl_command
+
+    raise typer.Exit(crawl_command(console, err, sources, raw, db, log_json))
+
+
+@app.command()
+def run(
+    sources: Annotated[Path, typer.Option("--sources", help="Sources file (TOML).")],
+    db: DbOpt = Path(DEFAULT_DB),
+    raw: Annotated[Path, typer.Option("--raw", help="Where fetched files are stored.")] = Path("raw"),
+    out: OutOpt = Path("extracted"),
+    log_json: Annotated[Path | None, typer.Option("--log-json", help="Append one JSON line per fetch and per source.")] = None,
+    jobs: JobsOpt = 0,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+) -> None:
+    """Crawl, extract and load in one go, under a lock (for cron or a systemd timer)."""
+    from pipeline.crawl.commands import run_command
+
+    raise typer.Exit(run_command(console, err, sources, raw, db, out, log_json, _jobs(jobs), timeout))
 
 
 def main() -> None:
