@@ -129,15 +129,21 @@ def parse_page(data: bytes, content_type: str | None, base: str, allows, extra_r
         title = _link_title(a)
         if skip is not None and skip(title):
             continue
+        # Only a link that would be followed is checked against the allowlist (and logged
+        # when refused): a footer link to the ICP registry is no one's business.
+        if report_year(title) is not None or (extra_report is not None and extra_report(title)):
+            bucket: list | None = out.reports
+        elif is_attachment(url) or title.lower().endswith(ATTACHMENT_EXT):
+            bucket = out.attachments
+        elif NUMBERED.search(urlsplit(url).path) or title.strip().lower() in PAGER_TEXT or title.strip().isdigit():
+            bucket = None
+            candidates.append(url)
+        else:
+            continue
         if not allows(url):
             out.offsite.append(url)
-            continue
-        if report_year(title) is not None or (extra_report is not None and extra_report(title)):
-            out.reports.append(Link(url, title))
-        elif is_attachment(url):
-            out.attachments.append(Link(url, title))
-        elif NUMBERED.search(urlsplit(url).path) or title.strip().lower() in PAGER_TEXT or title.strip().isdigit():
-            candidates.append(url)
+        elif bucket is not None:
+            bucket.append(Link(url, title))
     for url in candidates:
         if allows(url) and url not in out.pages and url != base:
             out.pages.append(url)
