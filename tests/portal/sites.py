@@ -1,6 +1,6 @@
 """The fixture portal's sites, with the pages and files real government portals serve.
 
-Reports are built with pipeline.synth (docx, html) and the real Huai'an PDF of
+Reports are built with the test kit (docx, html) and the real Huai'an PDF of
 tests/fixtures; each site's paths follow a real CMS's conventions (TRS: /xxgk/ndbg/
 t20240120_123.html with createPageHTML pagination; JCMS: /col/col123/index.html,
 /art/2024/1/20/art_123_456.html, downfile.jsp servlets).
@@ -13,8 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.synth.data import make_report
-from pipeline.synth.writers import write_docx, write_html
+from tests.kit import make_report, write_docx, write_html
 from tests.portal import Site, article, listing
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
