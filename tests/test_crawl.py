@@ -215,3 +215,36 @@ def test_manifest_rows(portal: Portal, crawled: dict) -> None:
     assert got[0][2].endswith("GMT") and got[0][3].startswith("application/vnd.openxml")
     assert (got[0][4], got[0][5]) == (len(body), _sha(body))
     assert got[0][6] == portal.trs.url("/xxgk/ndbg/202401/t20240121_102.html")
+
+
+def test_robots_crawl_delay_slows_the_host(tmp_path: Path) -> None:
+    from pipeline.crawl.fetch import Fetcher
+    from tests.portal import Site
+
+    site = Site("127.0.0.5")
+    try:
+        site.add("/robots.txt", "User-agent: *\nCrawl-delay: 0.25\nDisallow: /no/\n", content_type="text/plain")
+        site.add("/yes.html", "<html>ok</html>")
+        with Fetcher(tmp_path / "c.sqlite", FAST) as f:
+            ok = f.fetch(site.url("/yes.html"), None, lambda u: True, 100.0, 1, 1000)
+            no = f.fetch(site.url("/no/x.html"), None, lambda u: True, 100.0, 1, 1000)
+            assert f.gates["127.0.0.5"].interval == 0.25  # not the source's 1/100 s
+        assert (ok.outcome, ok.body, no.outcome) == ("fetched", b"<html>ok</html>", "robots")
+        assert site.asked["/no/x.html"] == 0
+    finally:
+        site.close()
+
+
+def test_source_agency_fills_a_report_that_names_none(tmp_path: Path) -> None:
+    from pipeline.crawl.crawler import CrawlResult, SourceResult
+    from pipeline.crawl.run import _agency_from_source
+    from pipeline.crawl.sources import Source
+    from pipeline.record import Record
+
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    recs = [Record(sha256="1", source_path=str(a), file_type="html", status="ok", metadata={}),
+            Record(sha256="2", source_path=str(b), file_type="html", status="ok", metadata={"agency": "乙局"})]
+    src = Source("s", ["http://h/"], ["h"], agency="甲局")
+    _agency_from_source(recs, CrawlResult("r", [SourceResult("s", reports=[a, b])], 0), [src])
+    assert [(r.metadata.get("agency"), r.metadata.get("agency_source")) for r in recs] == \
+        [("甲局", "crawl_source"), ("乙局", None)]

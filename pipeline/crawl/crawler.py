@@ -130,14 +130,15 @@ class SourceCrawl:
     def run(self) -> SourceResult:
         reports: list[tuple[Link, str]] = []
         for start in self.src.start_urls:
-            queue, pages = [start], 0
+            queue: list[tuple[str, str | None]] = [(start, None)]
+            pages = 0
             while queue and pages < self.src.max_pages:
-                url = queue.pop(0)
+                url, referrer = queue.pop(0)
                 if url in self.seen:
                     continue
                 self.seen.add(url)
                 pages += 1
-                f = self._get(url, None if url == start else start)
+                f = self._get(url, referrer)
                 if not f.ok:
                     self._record("listing", f)
                     self.result.failed_start |= url == start
@@ -145,7 +146,7 @@ class SourceCrawl:
                 self._record("listing", f, "listing")
                 links = self._parse(f)
                 self._refuse(links.offsite, f.final_url)
-                queue.extend(p for p in links.pages if p not in self.seen)
+                queue.extend((p, f.final_url) for p in links.pages if p not in self.seen)
                 reports.extend((link, f.final_url) for link in links.reports)
         for link, referrer in reports:
             if link.url not in self.seen:

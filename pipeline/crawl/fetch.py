@@ -165,6 +165,11 @@ class Fetcher:
                 parser = None  # no robots.txt to be had: nothing is disallowed
             with self.lock:
                 self.robots[root] = parser
+            delay = parser.crawl_delay(self.settings.user_agent) if parser is not None else None
+            if delay:
+                # The site's own Crawl-delay wins when it asks for slower than the source's rate.
+                with gate.lock:
+                    gate.interval = max(gate.interval, float(delay))
         parser = self.robots[root]
         return parser is None or parser.can_fetch(url, self.settings.user_agent)
 

@@ -105,6 +105,17 @@ def crawl_only(sources: list[Source], raw: Path, db: Path, log: JsonLog,
     return result
 
 
+def _agency_from_source(records: list, crawl: CrawlResult, sources: list[Source]) -> None:
+    """A portal that serves one agency names it in the sources file: a report whose text
+    names no agency is filed under it (and says so in agency_source)."""
+    agency_of = {s.name: s.agency for s in sources if s.agency}
+    by_path = {str(p): agency_of[r.source] for r in crawl.sources if r.source in agency_of for p in r.reports}
+    for rec in records:
+        agency = by_path.get(rec.source_path)
+        if agency and rec.status != "rejected" and not rec.metadata.get("agency"):
+            rec.metadata["agency"], rec.metadata["agency_source"] = agency, "crawl_source"
+
+
 def run(sources: list[Source], raw: Path, db: Path, extracted: Path, log: JsonLog, jobs: int = 1,
         timeout: int = 600, settings: FetchSettings | None = None) -> RunResult:
     """Crawl, extract and load. The caller holds run_lock."""
@@ -116,6 +127,7 @@ def run(sources: list[Source], raw: Path, db: Path, extracted: Path, log: JsonLo
     crawl = crawl_sources(sources, raw, settings, on_entry=log.entry)
     outcomes = list(extract_many(crawl.reports, extracted, jobs=jobs, timeout=timeout))
     records = [read_record(o.record_path) for o in outcomes if o.record_path]
+    _agency_from_source(records, crawl, sources)
     con = connect(db)
     try:
         ensure_schema(con)

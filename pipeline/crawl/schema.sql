@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS crawl_fetches (
     url            VARCHAR NOT NULL,      -- as linked (or the start URL)
     final_url      VARCHAR,               -- after redirects
     referrer       VARCHAR,               -- the page that linked to it
-    kind           VARCHAR NOT NULL,      -- listing, report_page, attachment
+    kind           VARCHAR NOT NULL,      -- listing, report_page, attachment, link (refused, not fetched)
     fetched_at     TIMESTAMP NOT NULL,
     status         INTEGER,               -- HTTP status; 304 when revalidated from the cache
     etag           VARCHAR,
