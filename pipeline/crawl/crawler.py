@@ -21,7 +21,7 @@ from pipeline.crawl.manifest import Entry
 from pipeline.crawl.names import disposition_name, query_name, target_path, version_path
 from pipeline.crawl.pages import Link, is_attachment, parse_page
 from pipeline.crawl.sources import Source
-from pipeline.sniff import sniff
+from pipeline.readers.sniff import sniff
 
 DOCUMENT_TYPES = ("pdf", "docx", "doc", "html", "txt")
 FAILED = ("failed", "too_large")
