@@ -29,7 +29,7 @@ import pyarrow as pa
 from pipeline.batch import TEMP_PREFIX, clean_stale_temp
 from pipeline.db import query
 from pipeline.load_tables import FINDINGS, REPORTS, TABLES, Columns, TableSpec
-from pipeline.record import Finding, Record, read_record
+from pipeline.record import Finding, Record, read_record, stored_finding
 from pipeline.validate import SeriesReport, check_series, derived_values
 from pipeline.validate.status import status_and_reason
 
@@ -294,7 +294,7 @@ def _restate_status(con: duckdb.DuckDBPyConnection) -> None:
         before[rid] = (status, reason)
         fl = findings.setdefault(rid, [])
         if rule_id is not None:
-            fl.append(Finding(rule_id, severity, message))
+            fl.append(stored_finding(rule_id, severity, message))
     changed = {rid: now for rid, fl in findings.items() if (now := status_and_reason(fl)) != before[rid]}
     if not changed:
         return
