@@ -217,7 +217,7 @@ def test_empty_folder_unwritable_out_and_version(tmp_path: Path, wuhan_txt: Path
 def test_compare_fits_80_columns_with_short_agency_names(tmp_path: Path) -> None:
     import random
 
-    from pipeline.synth import make_report, write_txt
+    from tests.kit import make_report, write_txt
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -241,7 +241,7 @@ def test_compare_fits_80_columns_with_short_agency_names(tmp_path: Path) -> None
 def test_missing_prints_a_table_with_a_header(tmp_path: Path) -> None:
     import random
 
-    from pipeline.synth import make_report, write_txt
+    from tests.kit import make_report, write_txt
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -169,7 +169,7 @@ def test_derived_values_are_labelled_with_the_rule_that_derived_them(tmp_path: P
 
     from pipeline import spec
     from pipeline.process import process_document
-    from pipeline.synth import make_report
+    from tests.kit import make_report
     from tests.test_extract_text import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
 
     rep = make_report(random.Random(8), "江城市某某局", 2023, scale=300)
