@@ -5,19 +5,22 @@
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
-DB      ?= gongkai.duckdb
+# The demo's own database and records: `make run` never touches the user's gongkai.duckdb.
+DEMO_DB := demo.duckdb
+DEMO_EXTRACTED := demo-extracted
 STAMP   := $(VENV)/.installed
 APT_PKGS := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim antiword fonts-wqy-zenhei poppler-utils
 
 .PHONY: run test bench lint setup system-deps samples clean help
 
 help:
-	@echo "make run    - set up, ingest raw/ into $(DB), print an agency x year comparison"
+	@echo "make run    - set up, ingest raw/ into $(DEMO_DB), print an agency x year comparison"
 	@echo "make test   - set up and run the test suite"
 	@echo "make bench  - documents per second per file type (BENCH_ARGS=--ocr adds a scanned PDF)"
 	@echo "make lint   - ruff"
 
 $(STAMP): pyproject.toml
+	@echo "setting up $(VENV): installing the pinned Python packages (a minute or two, once)"
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --quiet -e '.[dev]'
@@ -35,7 +38,7 @@ system-deps:
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing cjk-font"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing system packages for:$$missing"; \
+	    echo "installing Debian packages for:$$missing (apt-get, a few minutes, once; log in /tmp/gongkai-apt.log)"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS)) >/tmp/gongkai-apt.log 2>&1 \
 	      || { echo "apt-get failed, see /tmp/gongkai-apt.log"; exit 1; }; \
 	  else \
@@ -44,10 +47,11 @@ system-deps:
 	fi
 
 run: setup
-	rm -f $(DB)
-	$(BIN)/gongkai ingest raw --db $(DB) --out extracted; status=$$?; \
-	  $(BIN)/gongkai compare --db $(DB); \
+	rm -f $(DEMO_DB) $(DEMO_DB).wal
+	$(BIN)/gongkai ingest raw --db $(DEMO_DB) --out $(DEMO_EXTRACTED); status=$$?; \
+	  $(BIN)/gongkai compare --db $(DEMO_DB); \
 	  [ $$status -le 1 ] || exit $$status
+	@echo "the demo database is $(DEMO_DB); the gongkai command is $(BIN)/gongkai"
 
 test: setup
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
@@ -65,4 +69,4 @@ samples: $(STAMP)
 	-@git status --short -- raw scripts/samples-manifest.csv
 
 clean:
-	rm -rf $(DB) $(DB).wal extracted/*.json .pytest_cache
+	rm -rf $(DEMO_DB) $(DEMO_DB).wal $(DEMO_EXTRACTED) .pytest_cache

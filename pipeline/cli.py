@@ -1,8 +1,14 @@
-"""Command line: one verb per job (ingest, extract, load, show, check, compare, missing, rules, crawl, run).
+"""Command line: one function per verb (ingest, extract, load, show, check, compare, missing,
+rules, crawl, run); what they share (options, output, database errors) is defined once above them.
 
-Exit codes: 0 every file loaded, 1 some file rejected (or a check found errors), 2 usage
-error, 3 database error (locked by another process, damaged file); run: 4 another run holds
-the lock, 5 a source failed.
+Exit codes: 0 every file loaded, 1 some file rejected or unreadable (or a check found
+errors), 2 usage error (bad option, missing path or database, unwritable folder), 3
+database error (locked by another process, damaged file); run: 4 another run holds the
+lock, 5 a source failed.
+
+Readers (`check`, `compare`, `missing`) open the database read-only and run no DDL, so
+they run beside each other, beside a notebook and never block a writer's lock for long.
+Every message on stderr is one whole line (logs are read with grep, not a terminal).
 """
 
 from __future__ import annotations
@@ -12,80 +18,195 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import duckdb
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from rich.text import Text
+from typer.core import TyperGroup
 
-from pipeline.batch import DEFAULT_TIMEOUT
-from pipeline.db import DEFAULT_DB
+from pipeline import __version__
+from pipeline.batch import DEFAULT_TIMEOUT, Outcome
+from pipeline.db import DEFAULT_DB, DatabaseUnusable
+from pipeline.settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+def one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+class _Verbs(TyperGroup):
+    """Turns a database that cannot be used into one line and its exit code, for every verb."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnusable as exc:
+            say(str(exc))
+            raise typer.Exit(2) from exc
+        except duckdb.Error as exc:
+            # A locked or damaged database file: one whole line and its own exit code, so a
+            # scheduled job can tell "could not write" from "some files were rejected".
+            say(f"database error: {one_line(exc)}")
+            raise typer.Exit(3) from exc
+
+
+app = typer.Typer(cls=_Verbs, add_completion=False, no_args_is_help=True,
                   help="gongkai: 政府信息公开工作年度报告 → DuckDB.")
-# Piped output (files, CI logs) gets a wide console so the key grids are not folded.
-console = Console() if sys.stdout.isatty() else Console(width=200)
-err = Console(stderr=True)
+# stderr: never wrapped (a log line is one line, whole), never read as markup (reasons
+# quote file contents such as [Content_Types].xml).
+err = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
+
+
+def out() -> Console:
+    """stdout for tables: the terminal's width, COLUMNS when set, else wide enough for a
+    piped file not to fold the key grids."""
+    cols = os.environ.get("COLUMNS", "")
+    if cols.isdigit():
+        return Console(width=int(cols), highlight=False)
+    return Console(highlight=False) if sys.stdout.isatty() else Console(width=200, highlight=False)
+
+
+def say(msg: str) -> None:
+    err.print(Text(one_line(msg)))
+
+
+def fail(msg: str, code: int = 2) -> typer.Exit:
+    say(msg)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"gongkai {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """gongkai: 政府信息公开工作年度报告 → DuckDB."""
+
 
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file.", envvar="GONGKAI_DB")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder of extracted records.", envvar="GONGKAI_EXTRACTED")]
+FromOpt = Annotated[Path, typer.Option("--from", help="Folder of extracted records.", envvar="GONGKAI_EXTRACTED")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")]
 TimeoutOpt = Annotated[int, typer.Option("--timeout", help="Seconds one file may take before it is rejected (0: no limit).")]
+ForceOpt = Annotated[bool, typer.Option(help="Extract again even when a record exists.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+AgencyOpt = Annotated[str | None, typer.Option(help="Only agencies whose name contains this.")]
+PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")]
 
 
 def _jobs(j: int) -> int:
     return j if j > 0 else max(1, os.cpu_count() or 1)
 
 
-def _extract(paths: list[Path], out: Path, jobs: int, force: bool, quiet: bool, timeout: int) -> list:
-    from pipeline.batch import discover, extract_many
+# --------------------------------------------------------------------------- extract helpers
+
+
+def _writable_folder(folder: Path) -> None:
+    """Fail in the first second, in one line, when records could not be written."""
+    import tempfile
 
     try:
-        files = discover(paths)
-    except FileNotFoundError as exc:
-        err.print(f"[red]no such file or folder: {exc}[/red]")
-        raise typer.Exit(2) from exc
-    outcomes = []
-    with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=err, disable=quiet or not err.is_terminal) as prog:
-        task = prog.add_task("", total=len(files))
-        for o in extract_many(files, out, jobs=_jobs(jobs), force=force, timeout=timeout):
-            outcomes.append(o)
-            prog.update(task, advance=1, description=o.path.name[:40])
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise fail(f"cannot write records to {folder}: {exc.strerror or type(exc).__name__}") from exc
+
+
+class Batch:
+    """One extract run over files and folders: what was found, what became of each file."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        from pipeline.batch import discover
+
+        try:
+            found = discover(paths)
+        except FileNotFoundError as exc:
+            raise fail(f"no such file or folder: {exc}") from exc
+        self.files = found.files
+        self.unreadable = found.unreadable
+        self.outcomes: list[Outcome] = []
+        for path, why in self.unreadable:
+            say(f"unreadable {path}: {why}")
+        if not self.files:
+            raise fail("no files found in " + ", ".join(map(str, paths)), 1)
+
+    def run(self, out_dir: Path, jobs: int, force: bool, quiet: bool, timeout: int, settings: Settings) -> None:
+        from pipeline.batch import extract_many
+
+        with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), console=err,
+                      disable=quiet or not err.is_terminal) as prog:
+            task = prog.add_task("", total=len(self.files))
+            for o in extract_many(self.files, out_dir, jobs=_jobs(jobs), force=force, timeout=timeout,
+                                  settings=settings):
+                self.outcomes.append(o)
+                prog.update(task, advance=1, description=o.path.name[:40])
+                if o.status == "rejected":
+                    say(f"rejected {o.path}: {o.reason}")
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.unreadable) or any(o.status == "rejected" for o in self.outcomes)
+
+    def summary(self) -> None:
+        """Counts by status, then every file that needs a person: sent to review or not read."""
+        counts = Counter(o.status for o in self.outcomes)
+        skipped = sum(o.skipped for o in self.outcomes)
+        parts = [f"{n} {s}" for s, n in sorted(counts.items())]
+        if self.unreadable:
+            parts.append(f"{len(self.unreadable)} unreadable")
+        print(f"{len(self.outcomes)} files: " + ", ".join(parts)
+              + (f" ({skipped} already extracted)" if skipped else ""))
+        for o in self.outcomes:
+            if o.status == "review":
+                print(f"review {o.path}: {one_line(o.reason)}")
+        for o in self.outcomes:
             if o.status == "rejected":
-                err.print(f"[yellow]rejected[/yellow] {o.path}: {o.reason}")
-    return outcomes
+                print(f"rejected {o.path}: {one_line(o.reason)}")
+        for path, why in self.unreadable:
+            print(f"unreadable {path}: {why}")
+
+    def record_paths(self) -> Iterator[Path]:
+        return (o.record_path for o in self.outcomes if o.record_path)
 
 
-def _summary(outcomes: list) -> None:
-    counts = Counter(o.status for o in outcomes)
-    skipped = sum(o.skipped for o in outcomes)
-    parts = [f"{n} {s}" for s, n in sorted(counts.items())]
-    console.print(f"{len(outcomes)} files: " + ", ".join(parts)
-                  + (f" ({skipped} already extracted)" if skipped else ""))
+def _report_damaged(damaged: list[tuple[Path, str]]) -> None:
+    for path, why in damaged:
+        say(f"damaged record moved to {path}: {why}")
+
+
+# --------------------------------------------------------------------------- writers
 
 
 @app.command()
-def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
-    out: OutOpt = Path("extracted"),
-    jobs: JobsOpt = 0,
-    force: Annotated[bool, typer.Option(help="Extract again even when a record exists.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
-) -> None:
+def extract(paths: PathsArg, out: OutOpt = Path("extracted"), jobs: JobsOpt = 0, force: ForceOpt = False,
+            quiet: QuietOpt = False, timeout: TimeoutOpt = DEFAULT_TIMEOUT) -> None:
     """Read and extract documents into OUT (one JSON record per document); no database."""
-    outcomes = _extract(paths, out, jobs, force, quiet, timeout)
-    _summary(outcomes)
-    raise typer.Exit(1 if any(o.status == "rejected" for o in outcomes) else 0)
+    batch = Batch(paths)
+    _writable_folder(out)
+    batch.run(out, jobs, force, quiet, timeout, Settings())
+    batch.summary()
+    raise typer.Exit(1 if batch.failed else 0)
 
 
 @app.command()
 def load(
     db: DbOpt = Path(DEFAULT_DB),
-    src: Annotated[Path, typer.Option("--from", help="Folder of extracted records.")] = Path("extracted"),
+    src: FromOpt = Path("extracted"),
     replace: Annotated[bool, typer.Option(help="Reload records already in the database.")] = False,
 ) -> None:
     """Load every record in extracted/ into the database (one transaction; reruns change nothing)."""
@@ -93,38 +214,43 @@ def load(
     from pipeline.load import load_folder
 
     if not src.is_dir():
-        err.print(f"[red]no such folder: {src}[/red]")
-        raise typer.Exit(2)
+        raise fail(f"no such folder: {src}")
     con = connect(db)
-    res = load_folder(con, src, replace=replace)
-    con.close()
-    console.print(f"loaded into {db}: {res.inserted} new, {res.replaced} replaced, {res.unchanged} unchanged; "
-                  f"reports by status: {res.by_status}")
+    try:
+        res = load_folder(con, src, replace=replace)
+    finally:
+        con.close()
+    _report_damaged(res.damaged)
+    print(f"loaded into {db}: {res.inserted} new, {res.replaced} replaced, {res.unchanged} unchanged"
+          + (f", {len(res.damaged)} damaged records moved aside" if res.damaged else "")
+          + "; reports by status: " + ", ".join(f"{n} {s}" for s, n in (res.by_status or {}).items()))
+    raise typer.Exit(1 if res.damaged else 0)
 
 
 @app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
-    db: DbOpt = Path(DEFAULT_DB),
-    out: OutOpt = Path("extracted"),
-    jobs: JobsOpt = 0,
-    force: Annotated[bool, typer.Option(help="Extract again even when a record exists.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
-) -> None:
+def ingest(paths: PathsArg, db: DbOpt = Path(DEFAULT_DB), out: OutOpt = Path("extracted"), jobs: JobsOpt = 0,
+           force: ForceOpt = False, quiet: QuietOpt = False, timeout: TimeoutOpt = DEFAULT_TIMEOUT) -> None:
     """Extract then load: the whole pipeline for a batch of files."""
     from pipeline.db import connect
-    from pipeline.load import load_records
-    from pipeline.record import read_record
+    from pipeline.load import iter_record_files, load_records
 
-    outcomes = _extract(paths, out, jobs, force, quiet, timeout)
-    records = [read_record(o.record_path) for o in outcomes if o.record_path]
+    batch = Batch(paths)
+    _writable_folder(out)
+    # The database first: a locked or unusable one fails now, not after an hour of extraction.
     con = connect(db)
-    res = load_records(con, records, replace=force)
-    con.close()
-    _summary(outcomes)
-    console.print(f"database {db}: {res.inserted} new, {res.replaced} replaced, {res.unchanged} unchanged")
-    raise typer.Exit(1 if any(o.status == "rejected" for o in outcomes) else 0)
+    try:
+        batch.run(out, jobs, force, quiet, timeout, Settings())
+        damaged: list[tuple[Path, str]] = []
+        res = load_records(con, iter_record_files(batch.record_paths(), damaged), replace=force)
+    finally:
+        con.close()
+    _report_damaged(damaged)
+    batch.summary()
+    print(f"database {db}: {res.inserted} new, {res.replaced} replaced, {res.unchanged} unchanged")
+    raise typer.Exit(1 if batch.failed or damaged else 0)
+
+
+# --------------------------------------------------------------------------- one document
 
 
 @app.command()
@@ -136,106 +262,133 @@ def show(
     debug_page: Annotated[int | None, typer.Option("--debug-page", min=1, help="A PDF page number: draw what each reading step saw on it (with --png).")] = None,
 ) -> None:
     """What gongkai finds in one document: metadata, sections, each table as a grid of keys and values."""
+    from pipeline.batch import not_regular
     from pipeline.process import process_file
     from pipeline.record import to_json
     from pipeline.show import print_debug_page, print_record, print_trace
 
-    if not file.is_file():
-        err.print(f"[red]no such file: {file}[/red]")
-        raise typer.Exit(2)
+    if file.is_dir():
+        raise fail(f"show takes one file; {file} is a folder (gongkai extract reads folders)")
+    if not file.exists():
+        raise fail(f"no such file: {file}")
+    why = not_regular(file)
+    if why:
+        raise fail(f"{file}: {why}")
     if debug_page is not None:
-        raise typer.Exit(0 if print_debug_page(console, file, debug_page, png) else 1)
-    rec = process_file(file)
+        raise typer.Exit(0 if print_debug_page(out(), file, debug_page, png) else 1)
+    rec = process_file(file, Settings())
     if as_json:
         print(to_json(rec))
     elif trace:
-        if not print_trace(console, rec, trace, png):
+        if not print_trace(out(), rec, trace, png):
             raise typer.Exit(1)
     else:
-        print_record(console, rec)
+        print_record(out(), rec)
     raise typer.Exit(1 if rec.status == "rejected" else 0)
+
+
+# --------------------------------------------------------------------------- readers
 
 
 @app.command()
 def check(
     db: DbOpt = Path(DEFAULT_DB),
-    agency: Annotated[str | None, typer.Option(help="Only agencies whose name contains this.")] = None,
+    agency: AgencyOpt = None,
     year: Annotated[int | None, typer.Option(help="Only this reported year.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     severity: Annotated[str, typer.Option(help="Lowest severity shown: error, warning or info.")] = "warning",
 ) -> None:
     """The quality report: findings by agency and year, with totals by rule."""
-    from pipeline.quality import quality_rows, rule_totals
+    from pipeline.db import reading
+    from pipeline.queries.quality import SEVERITIES, quality_rows, rule_totals
 
-    if fmt not in ("table", "csv", "json") or severity not in ("error", "warning", "info"):
-        err.print("[red]--format is table, csv or json; --severity is error, warning or info[/red]")
-        raise typer.Exit(2)
-    if not db.exists():
-        err.print(f"[red]no database at {db}: run gongkai ingest first[/red]")
-        raise typer.Exit(2)
-    rows = quality_rows(db, agency, year, severity)
+    if fmt not in ("table", "csv", "json") or severity not in SEVERITIES:
+        raise fail("--format is table, csv or json; --severity is error, warning or info")
+    with reading(db) as con:
+        rows = quality_rows(con, agency, year, severity)
+        totals = rule_totals(con, agency, year, severity) if fmt == "table" else []
     if fmt == "csv":
-        w = csv.writer(sys.stdout)
-        w.writerow(["agency", "year", "status", "rule_id", "severity", "cells", "expected", "printed",
-                    "message", "message_zh", "source_path"])
-        for r in rows:
-            w.writerow([r["agency"], r["year"], r["status"], r["rule_id"], r["severity"], " ".join(r["cells"] or []),
-                        r["expected"], r["printed"], r["message"], r["message_zh"], r["source_path"]])
+        _check_csv(rows)
     elif fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
     else:
-        t = RichTable(title="findings by agency and year")
-        for c in ("agency", "year", "status", "rule", "sev", "cells", "expected", "printed", "message"):
-            t.add_column(c, overflow="fold")
-        for r in rows:
-            t.add_row(r["agency"] or r["source_path"], str(r["year"] or ""), r["status"], r["rule_id"],
-                      r["severity"], " ".join(r["cells"] or [])[:60], r["expected"] or "", r["printed"] or "",
-                      r["message"])
-        console.print(t)
-        tt = RichTable(title="totals by rule")
-        for c in ("rule", "severity", "findings", "reports"):
-            tt.add_column(c)
-        for rule, sev, n, nrep in rule_totals(db, agency, year, severity):
-            tt.add_row(rule, sev, str(n), str(nrep))
-        console.print(tt)
+        _check_tables(rows, totals)
     raise typer.Exit(1 if any(r["severity"] == "error" for r in rows) else 0)
+
+
+def _check_csv(rows: list[dict[str, Any]]) -> None:
+    w = csv.writer(sys.stdout)
+    w.writerow(["agency", "year", "status", "rule_id", "severity", "cells", "expected", "printed",
+                "message", "message_zh", "source_path"])
+    for r in rows:
+        w.writerow([r["agency"], r["year"], r["status"], r["rule_id"], r["severity"], " ".join(r["cells"] or []),
+                    r["expected"], r["printed"], r["message"], r["message_zh"], r["source_path"]])
+
+
+def _check_tables(rows: list[dict[str, Any]], totals: list[tuple]) -> None:
+    console = out()
+    t = RichTable(title="findings by agency and year")
+    for c in ("agency", "year", "status", "rule", "sev", "cells", "expected", "printed", "message"):
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(r["agency"] or r["source_path"], str(r["year"] or ""), r["status"], r["rule_id"],
+                  r["severity"], " ".join(r["cells"] or [])[:60], r["expected"] or "", r["printed"] or "",
+                  r["message"])
+    console.print(t)
+    tt = RichTable(title="totals by rule")
+    for c in ("rule", "severity", "findings", "reports"):
+        tt.add_column(c)
+    for rule, sev, n, nrep in totals:
+        tt.add_row(rule, sev, str(n), str(nrep))
+    console.print(tt)
 
 
 @app.command()
 def compare(
     db: DbOpt = Path(DEFAULT_DB),
-    agency: Annotated[str | None, typer.Option(help="Only agencies whose name contains this.")] = None,
+    agency: AgencyOpt = None,
+    wide: Annotated[bool, typer.Option(help="Every column (template, scope, carried over/forward).")] = False,
 ) -> None:
-    """Agency × year: new requests, granted, reconsiderations, lawsuits (current reports)."""
-    from pipeline.db import connect, query
+    """Agency × year: new requests, granted, handled, reconsiderations, lawsuits (current reports)."""
+    from pipeline.db import reading
+    from pipeline.queries.compare import common_prefix, compare_rows
 
-    con = connect(db)
-    rows = query(con, """SELECT agency, year, format_version, scope, status, new_requests, granted, handled,
-                                reconsiderations, lawsuits
-                         FROM report_summary WHERE ? IS NULL OR agency LIKE '%' || ? || '%'
-                         ORDER BY agency, year""", [agency, agency])
-    con.close()
-    t = RichTable(title="agency × year (current reports)")
-    for c in ("agency", "year", "template", "scope", "status", "new requests", "granted", "handled",
-              "reconsiderations", "lawsuits"):
-        t.add_column(c, justify="right" if c not in ("agency", "scope", "status") else "left")
+    with reading(db) as con:
+        heads, rows = compare_rows(con, agency, wide)
+    # Agency names share their region (江城市…): printed once in the title, so that the
+    # part that differs is what the agency column shows.
+    prefix = "" if wide else common_prefix([r[0] for r in rows])
+    title = "agency × year (current reports)" + (f"; agencies of {prefix}…" if prefix else "")
+    # Light rules and one space between columns: the narrow table fits 80 columns with
+    # agency names of up to about 15 characters left after the shared prefix.
+    t = RichTable(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), pad_edge=False,
+                  collapse_padding=True)
+    for h in heads:
+        t.add_column(h, justify="left" if h in ("agency", "scope", "status") else "right",
+                     overflow="fold", no_wrap=h != "agency")
     for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
-    console.print(t)
+        name = (r[0] or "")[len(prefix):]
+        t.add_row(name, *["" if v is None else str(v) for v in r[1:]])
+    out().print(t)
 
 
 @app.command()
-def missing(db: DbOpt = Path(DEFAULT_DB)) -> None:
+def missing(db: DbOpt = Path(DEFAULT_DB), agency: AgencyOpt = None) -> None:
     """Agencies with no report for a year between their first report and the newest year loaded."""
-    from pipeline.db import connect, query
+    from pipeline.db import reading
+    from pipeline.queries.missing import missing_rows
 
-    con = connect(db)
-    rows = query(con, "SELECT agency, year FROM missing_reports")
-    con.close()
-    for agency, year in rows:
-        console.print(f"{agency}\t{year}")
+    with reading(db) as con:
+        rows = missing_rows(con, agency)
     if not rows:
-        console.print("no gaps: every agency has a report for every year since its first")
+        print("no gaps: every agency has a report for every year since its first")
+        return
+    t = RichTable(title="agencies without a report for a year (since their first report)")
+    t.add_column("agency", overflow="fold")
+    t.add_column("year missing", justify="right")
+    for a, y in rows:
+        t.add_row(a, str(y))
+    out().print(t)
 
 
 @app.command()
@@ -247,15 +400,14 @@ def rules(
     from pipeline.validate.catalogue import STAGES, all_rules
 
     if stage is not None and stage not in STAGES:
-        err.print(f"[red]unknown stage {stage!r}; one of {', '.join(STAGES)}[/red]")
-        raise typer.Exit(2)
+        raise fail(f"unknown stage {stage!r}; one of {', '.join(STAGES)}")
     t = RichTable(title="rules")
     t.add_column("rule", no_wrap=True)  # an id is looked up as a whole
     for c in ("stage", "severity", "cells", "checks", "检查"):
         t.add_column(c, overflow="fold")
     for r in all_rules(stage):
         t.add_row(r.id, r.stage, r.severity, " ".join(r.cells), r.description_en, r.description_zh)
-    console.print(t)
+    out().print(t)
 
 
 @app.command()
@@ -268,7 +420,7 @@ def crawl(
     """Fetch the report pages and attachments the sources list; record every fetch in the database."""
     from pipeline.crawl.commands import crawl_command
 
-    raise typer.Exit(crawl_command(console, err, sources, raw, db, log_json))
+    raise typer.Exit(crawl_command(out(), err, sources, raw, db, log_json))
 
 
 @app.command()
@@ -284,19 +436,11 @@ def run(
     """Crawl, extract and load in one go, under a lock (for cron or a systemd timer)."""
     from pipeline.crawl.commands import run_command
 
-    raise typer.Exit(run_command(console, err, sources, raw, db, out, log_json, _jobs(jobs), timeout))
+    raise typer.Exit(run_command(out(), err, sources, raw, db, out, log_json, _jobs(jobs), timeout))
 
 
 def main() -> None:
-    import duckdb
-
-    try:
-        app()
-    except duckdb.Error as exc:
-        # A locked or damaged database file: one clear line and its own exit code, so a
-        # scheduled job can tell "could not write" from "some files were rejected".
-        err.print(f"[red]database error: {' '.join(str(exc).split())[:300]}[/red]")
-        sys.exit(3)
+    app()
 
 
 if __name__ == "__main__":

@@ -3,24 +3,42 @@
 A record whose report_id (the file's sha256) is already loaded is left alone unless
 `replace` is asked for, so rerunning a load changes nothing. A different file for the
 same agency and year is a new version; the newest (by publication date, then load
-time) is marked current. Cross-year checks run again for every agency touched.
+time) is marked current. Cross-year checks run again for every agency touched, and the
+status of those agencies' reports is restated from all their findings.
+
+Memory does not grow with the batch: records are read `BATCH_RECORDS` at a time and
+staged (as Arrow tables, one bulk INSERT per table) into `_stage_*` tables, each batch
+committed so that DuckDB need not hold it; then one transaction moves the staged rows
+into the real tables, and the cross-year pass works `AGENCY_CHUNK` agencies at a time. A
+killed load leaves only staging tables, which the next load drops.
 """
 
 from __future__ import annotations
 
-import json
+import shutil
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
+from pipeline.batch import TEMP_PREFIX, clean_stale_temp
 from pipeline.db import query
-from pipeline.record import Record, read_record
+from pipeline.load_tables import FINDINGS, REPORTS, TABLES, Columns, TableSpec
+from pipeline.record import Finding, Record, read_record, stored_finding
+from pipeline.validate import SeriesReport, check_series, derived_values
+from pipeline.validate.status import status_and_reason
+
+BATCH_RECORDS = 100
+# DuckDB's buffer pool during a load: it otherwise keeps every page it wrote cached (up
+# to 80% of RAM), so a long load's memory would grow with its size; past this it spills.
+LOAD_MEMORY_LIMIT = "256MB"
+AGENCY_CHUNK = 200
+DAMAGED = "damaged"  # sub-folder of the record folder where unreadable records are moved
 
 
 @dataclass
@@ -29,146 +47,182 @@ class LoadResult:
     replaced: int = 0
     unchanged: int = 0
     by_status: dict[str, int] | None = None
+    damaged: list[tuple[Path, str]] = field(default_factory=list)  # record moved aside, why
 
 
-def iter_records(folder: Path) -> Iterable[Record]:
-    for path in sorted(folder.glob("*.json")):
-        yield read_record(path)
+def record_paths(folder: Path) -> list[Path]:
+    """The records of a folder: `*.json`, never a temp file being (or left half) written."""
+    return sorted(p for p in folder.glob("*.json") if not p.name.startswith(TEMP_PREFIX) and p.is_file())
 
 
-def _date(s: object) -> object:
-    return s if s else None
+def iter_records(folder: Path, damaged: list[tuple[Path, str]] | None = None) -> Iterator[Record]:
+    """Each readable record of a folder (see iter_record_files)."""
+    return iter_record_files(record_paths(folder), damaged)
 
 
-def _frames(records: list[Record], now: datetime) -> dict[str, pd.DataFrame]:
-    reports, facts, sections, findings, derived = [], [], [], [], []
-    for r in records:
-        m = r.metadata
-        reports.append({
-            "report_id": r.sha256, "sha256": r.sha256, "source_path": r.source_path,
-            "file_type": r.file_type, "title": m.get("title"), "agency": m.get("agency"),
-            "agency_source": m.get("agency_source"), "year": m.get("year"),
-            "published_on": _date(m.get("published_on")), "period_start": _date(m.get("period_start")),
-            "period_end": _date(m.get("period_end")), "format_version": m.get("format_version"),
-            "format_basis": m.get("format_basis"), "scope": m.get("scope"), "status": r.status,
-            "reason": r.reason, "pages": m.get("pages"), "ocr": m.get("ocr"),
-            "extracted_at": r.provenance.get("extracted_at"), "loaded_at": now,
-            "extractor": r.provenance.get("extractor"),
-            "metadata": json.dumps(m, ensure_ascii=False, default=str),
-        })
-        for f in r.facts:
-            money = isinstance(f.value, Decimal)
-            facts.append({
-                "report_id": r.sha256, "table_id": f.table_id, "row_key": f.row_key, "col_key": f.col_key,
-                "value": None if money or f.value is None else int(f.value),
-                "amount": str(f.value) if money else None,
-                "value_kind": f.value_kind, "printed_text": f.printed_text, "unit": f.unit,
-                "page": f.page, "table_index": f.table_index, "row_index": f.row, "col_index": f.col,
-                "bbox": f.bbox, "ocr_confidence": f.ocr_confidence, "derived": f.derived,
-            })
-        for s in r.sections:
-            sections.append({"report_id": r.sha256, "number": s["number"], "heading": s.get("heading"),
-                             "text": s.get("text"), "page": s.get("page")})
-        for fd in r.findings:
-            findings.append({"report_id": r.sha256, "rule_id": fd.rule_id, "severity": fd.severity,
-                             "message": fd.message, "message_zh": fd.message_zh, "cells": list(fd.cells),
-                             "expected": fd.expected, "printed": fd.printed, "origin": "extract"})
-        for d in _derived(r):
-            derived.append(d)
-    return {
-        "reports": pd.DataFrame(reports), "facts": pd.DataFrame(facts), "sections": pd.DataFrame(sections),
-        "findings": pd.DataFrame(findings), "derived_facts": pd.DataFrame(derived),
-    }
+def iter_record_files(paths: Iterable[Path], damaged: list[tuple[Path, str]] | None = None) -> Iterator[Record]:
+    """Each readable record, read one at a time. One that cannot be read (truncated by a
+    full disk, edited by hand) is moved to `damaged/` so that later loads do not trip on it
+    again, and listed in `damaged` with a one-line reason; the rest load."""
+    for path in paths:
+        try:
+            rec = read_record(path)
+        except Exception as exc:  # any malformed record: JSON, fields, values
+            why = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            moved = _move_aside(path)
+            if damaged is not None:
+                damaged.append((moved, why))
+            continue
+        yield rec
 
 
-def _derived(r: Record) -> list[dict[str, object]]:
-    if r.status == "rejected":
-        return []
+def _move_aside(path: Path) -> Path:
+    target = path.parent / DAMAGED / path.name
     try:
-        from pipeline.validate import derived_values
-    except ImportError:
-        return []
-    out = []
-    for f in derived_values(r):
-        money = isinstance(f.value, Decimal)
-        out.append({"report_id": r.sha256, "table_id": f.table_id, "row_key": f.row_key, "col_key": f.col_key,
-                    "value": None if money or f.value is None else int(f.value),
-                    "amount": str(f.value) if money else None, "rule_id": "t3.blank_column"})
-    return out
+        target.parent.mkdir(exist_ok=True)
+        shutil.move(path, target)
+    except OSError:
+        return path  # a read-only folder: reported where it is, skipped again next time
+    return target
 
 
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
-    if df.empty:
-        return
-    cols = ", ".join(df.columns)
-    name = f"_in_{table}"
-    con.register(name, df)
-    try:
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
-    finally:
-        con.unregister(name)
+def load_folder(con: duckdb.DuckDBPyConnection, folder: Path, replace: bool = False) -> LoadResult:
+    clean_stale_temp(folder)
+    damaged: list[tuple[Path, str]] = []
+    res = load_records(con, iter_records(folder, damaged), replace=replace)
+    res.damaged = damaged
+    return res
 
 
-TABLES = ("reports", "facts", "sections", "findings", "derived_facts")
+def _batches(records: Iterable[Record], n: int) -> Iterator[list[Record]]:
+    it = iter(records)
+    while chunk := list(islice(it, n)):
+        yield chunk
 
 
-def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replace: bool = False) -> LoadResult:
-    records = list(records)
+def _stage(t: TableSpec) -> str:
+    return f"_stage_{t.name}"
+
+
+def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replace: bool = False,
+                 batch_size: int = BATCH_RECORDS) -> LoadResult:
+    """Stage the records batch by batch (each batch committed to staging tables, so DuckDB
+    holds no more than a batch in memory), then move them into the real tables, recompute
+    versions and cross-year findings in one transaction: a load is all or nothing."""
     res = LoadResult()
     now = datetime.now(UTC).replace(tzinfo=None)
-    started = now
-    existing = dict(query(con, "SELECT report_id, status FROM reports"))
-    # The same file listed twice in one batch is one document.
-    batch: dict[str, Record] = {}
-    for r in records:
-        batch.setdefault(r.sha256, r)
-    todo = []
-    for sha, r in batch.items():
-        # A file rejected before (say, before its reader existed) that now reads is
-        # replaced; anything else already loaded stays as it is unless asked.
-        upgrade = existing.get(sha) == "rejected" and r.status != "rejected"
-        if sha in existing and not (replace or upgrade):
-            res.unchanged += 1
-            continue
-        if sha in existing:
-            res.replaced += 1
-        else:
-            res.inserted += 1
-        todo.append(r)
-    con.execute("BEGIN TRANSACTION")
+    (limit,) = query(con, "SELECT current_setting('memory_limit')")[0]
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    _drop_stages(con)  # what a killed load left, if anything
     try:
-        if todo:
-            ids = pd.DataFrame({"report_id": [r.sha256 for r in todo]})
-            con.register("_ids", ids)
-            # A replaced report may have been filed under another agency name before;
-            # that agency's series is checked again too.
-            before = {a for (a,) in query(con, "SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL "
-                                              "AND report_id IN (SELECT report_id FROM _ids)")}
-            for t in TABLES:
-                con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM _ids)")
-            con.unregister("_ids")
-            frames = _frames(todo, now)
-            for t in TABLES:
-                _insert(con, t, frames[t])
-            agencies = sorted(before | {r.metadata.get("agency") for r in todo if r.metadata.get("agency")})
-            _recompute_versions(con)
-            _crossyear(con, agencies)
-        con.execute(
-            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [uuid.uuid4().hex, started, datetime.now(UTC).replace(tzinfo=None), len(records),
-             res.inserted, res.replaced, res.unchanged],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        for t in TABLES:
+            con.execute(f"CREATE TABLE {_stage(t)} AS SELECT * FROM {t.name} LIMIT 0")
+        total = _stage_all(con, records, replace, batch_size, now, res)
+        _move_staged(con, now, total, res)
+    finally:
+        _drop_stages(con)
+        con.execute(f"SET memory_limit = '{limit}'")
     res.by_status = dict(query(con, "SELECT status, count(*) FROM reports GROUP BY ALL ORDER BY 1"))
     return res
 
 
-def load_folder(con: duckdb.DuckDBPyConnection, folder: Path, replace: bool = False) -> LoadResult:
-    return load_records(con, iter_records(folder), replace=replace)
+def _drop_stages(con: duckdb.DuckDBPyConnection) -> None:
+    for t in TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {_stage(t)}")
+
+
+def _stage_all(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replace: bool, batch_size: int,
+               now: datetime, res: LoadResult) -> int:
+    existing = dict(query(con, "SELECT report_id, status FROM reports"))
+    seen: set[str] = set()
+    total = 0
+    for chunk in _batches(records, batch_size):
+        total += len(chunk)
+        todo = _todo(chunk, existing, seen, replace, res)
+        if not todo:
+            continue
+        cols = {t.name: Columns(t) for t in TABLES}
+        for r in todo:
+            _add_record(cols, r, now)
+        for t in TABLES:
+            _insert(con, _stage(t), cols[t.name].table(), t.select)
+    return total
+
+
+def _move_staged(con: duckdb.DuckDBPyConnection, now: datetime, total: int, res: LoadResult) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if res.inserted or res.replaced:
+            # A replaced report may have been filed under another agency name before: that
+            # agency's series is checked again too.
+            agencies = [a for (a,) in query(con, f"""
+                SELECT agency FROM reports WHERE report_id IN (SELECT report_id FROM {_stage(REPORTS)})
+                UNION SELECT agency FROM {_stage(REPORTS)} ORDER BY 1""") if a is not None]
+            for t in TABLES:
+                con.execute(f"DELETE FROM {t.name} WHERE report_id IN (SELECT report_id FROM {_stage(REPORTS)})")
+                con.execute(f"INSERT INTO {t.name} BY NAME SELECT * FROM {_stage(t)}")
+            _recompute_versions(con)
+            _crossyear(con, agencies)
+        con.execute("INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [uuid.uuid4().hex, now, datetime.now(UTC).replace(tzinfo=None), total,
+                     res.inserted, res.replaced, res.unchanged])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _todo(chunk: list[Record], existing: dict[str, str], seen: set[str], replace: bool,
+          res: LoadResult) -> list[Record]:
+    todo = []
+    for r in chunk:
+        if r.sha256 in seen:  # the same file listed twice in one load is one document
+            continue
+        seen.add(r.sha256)
+        # A file rejected before (say, before its reader existed) that now reads is
+        # replaced; anything else already loaded stays as it is unless asked.
+        upgrade = existing.get(r.sha256) == "rejected" and r.status != "rejected"
+        if r.sha256 in existing and not (replace or upgrade):
+            res.unchanged += 1
+            continue
+        _check_unique_facts(r)
+        if r.sha256 in existing:
+            res.replaced += 1
+        else:
+            res.inserted += 1
+        todo.append(r)
+    return todo
+
+
+class DuplicateFact(ValueError):
+    """A record with two facts under one key: an extraction bug, never loaded half."""
+
+
+def _check_unique_facts(r: Record) -> None:
+    keys = [f.key for f in r.facts]
+    if len(set(keys)) != len(keys):
+        dup = next(k for k in keys if keys.count(k) > 1)
+        raise DuplicateFact(f"record {r.sha256} ({r.source_path}) has two facts for {dup}")
+
+
+def _add_record(cols: dict[str, Columns], r: Record, now: datetime) -> None:
+    cols["reports"].add_report(r, now)
+    cols["facts"].add_facts(r)
+    cols["sections"].add_sections(r)
+    cols["findings"].add_findings(r.sha256, r.findings, "extract")
+    if r.status != "rejected":
+        cols["derived_facts"].add_derived(r.sha256, derived_values(r))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, select: str) -> None:
+    if data.num_rows == 0:
+        return
+    name = f"_in_{table}"
+    con.register(name, data)
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(data.column_names)}) SELECT {select} FROM {name}")
+    finally:
+        con.unregister(name)
 
 
 def _recompute_versions(con: duckdb.DuckDBPyConnection) -> None:
@@ -190,62 +244,66 @@ def _recompute_versions(con: duckdb.DuckDBPyConnection) -> None:
 
 def _crossyear(con: duckdb.DuckDBPyConnection, agencies: list[str]) -> None:
     """Re-run the rules that compare an agency's years, then restate report status."""
-    try:
-        from pipeline.validate.crossyear import SeriesReport, check_series
-    except ImportError:
-        return
-    if not agencies:
-        return
-    ag = pd.DataFrame({"agency": agencies})
-    con.register("_ag", ag)
-    try:
-        con.execute("""DELETE FROM findings WHERE origin = 'crossyear' AND report_id IN
-                       (SELECT report_id FROM reports WHERE agency IN (SELECT agency FROM _ag))""")
-        rows = query(con, """
-            SELECT r.report_id, r.agency, r.year, r.format_version,
-                   f.table_id || '.' || f.row_key || '.' || f.col_key AS key, f.value, f.amount
-            FROM reports r JOIN facts f USING (report_id)
-            WHERE r.is_current AND r.agency IN (SELECT agency FROM _ag)
-            ORDER BY r.agency, r.year""")
-    finally:
-        con.unregister("_ag")
-    series: dict[str, dict[str, SeriesReport]] = {}
+    for i in range(0, len(agencies), AGENCY_CHUNK):
+        chunk = pa.table({"agency": pa.array(agencies[i:i + AGENCY_CHUNK], pa.string())})
+        con.register("_ag", chunk)
+        try:
+            _crossyear_chunk(con)
+            _restate_status(con)
+        finally:
+            con.unregister("_ag")
+
+
+def _crossyear_chunk(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""DELETE FROM findings WHERE origin = 'crossyear' AND report_id IN
+                   (SELECT report_id FROM reports WHERE agency IN (SELECT agency FROM _ag))""")
+    rows = query(con, """
+        SELECT r.report_id, r.agency, r.year, r.format_version,
+               f.table_id || '.' || f.row_key || '.' || f.col_key AS key, f.value, f.amount
+        FROM reports r JOIN facts f USING (report_id)
+        WHERE r.is_current AND r.agency IN (SELECT agency FROM _ag)
+        ORDER BY r.agency, r.year""")
+    series: dict[str, SeriesReport] = {}
     for rid, agency, year, fmt, key, value, amount in rows:
-        by_id = series.setdefault(agency, {})
-        sr = by_id.get(rid)
+        sr = series.get(rid)
         if sr is None:
-            sr = by_id[rid] = SeriesReport(report_id=rid, agency=agency, year=year, format_version=fmt, values={})
+            sr = series[rid] = SeriesReport(report_id=rid, agency=agency, year=year, format_version=fmt, values={})
         sr.values[key] = amount if amount is not None else value
-    out = []
-    for by_id in series.values():
-        for rid, fd in check_series(sorted(by_id.values(), key=lambda s: s.year)):
-            out.append({"report_id": rid, "rule_id": fd.rule_id, "severity": fd.severity, "message": fd.message,
-                        "message_zh": fd.message_zh, "cells": list(fd.cells), "expected": fd.expected,
-                        "printed": fd.printed, "origin": "crossyear"})
-    _insert(con, "findings", pd.DataFrame(out))
-    _restate_status(con, agencies)
+    del rows
+    found = check_series(sorted(series.values(), key=lambda s: (s.agency, s.year)))
+    out = Columns(FINDINGS)
+    by_report: dict[str, list[Finding]] = {}
+    for rid, fd in found:
+        by_report.setdefault(rid, []).append(fd)
+    for rid, fds in by_report.items():
+        out.add_findings(rid, fds, "crossyear")
+    _insert(con, "findings", out.table(), out.spec.select)
 
 
-def _restate_status(con: duckdb.DuckDBPyConnection, agencies: list[str]) -> None:
-    """A report's status follows all of its findings, cross-year ones included."""
-    ag = pd.DataFrame({"agency": agencies})
-    con.register("_ag2", ag)
+def _restate_status(con: duckdb.DuckDBPyConnection) -> None:
+    """A report's status follows all of its findings, cross-year ones included, and is
+    computed by the one function that computes it at extraction."""
+    rows = query(con, """
+        SELECT r.report_id, r.status, r.reason, f.rule_id, f.severity, f.message
+        FROM reports r LEFT JOIN findings f USING (report_id)
+        WHERE r.status <> 'rejected' AND r.agency IN (SELECT agency FROM _ag)
+        ORDER BY r.report_id, f.origin = 'crossyear', f.seq""")
+    findings: dict[str, list[Finding]] = {}
+    before: dict[str, tuple[str, str | None]] = {}
+    for rid, status, reason, rule_id, severity, message in rows:
+        before[rid] = (status, reason)
+        fl = findings.setdefault(rid, [])
+        if rule_id is not None:
+            fl.append(stored_finding(rule_id, severity, message))
+    changed = {rid: now for rid, fl in findings.items() if (now := status_and_reason(fl)) != before[rid]}
+    if not changed:
+        return
+    upd = pa.table({"report_id": pa.array(list(changed), pa.string()),
+                    "status": pa.array([s for s, _ in changed.values()], pa.string()),
+                    "reason": pa.array([r for _, r in changed.values()], pa.string())})
+    con.register("_status", upd)
     try:
-        con.execute("""
-            UPDATE reports SET status = CASE
-                    WHEN s.errors > 0 THEN 'review' WHEN s.warnings > 0 THEN 'warnings' ELSE 'ok' END,
-                reason = CASE WHEN s.errors > 0 THEN s.first_error WHEN s.warnings > 0 THEN s.first_warning END
-            FROM (
-                SELECT r.report_id,
-                       count(*) FILTER (WHERE f.severity = 'error') AS errors,
-                       count(*) FILTER (WHERE f.severity = 'warning') AS warnings,
-                       min(f.message) FILTER (WHERE f.severity = 'error') AS first_error,
-                       min(f.message) FILTER (WHERE f.severity = 'warning') AS first_warning
-                FROM reports r LEFT JOIN findings f USING (report_id)
-                WHERE r.status <> 'rejected' AND r.agency IN (SELECT agency FROM _ag2)
-                GROUP BY r.report_id
-            ) s
-            WHERE reports.report_id = s.report_id""")
+        con.execute("""UPDATE reports SET status = s.status, reason = s.reason FROM _status s
+                       WHERE reports.report_id = s.report_id""")
     finally:
-        con.unregister("_ag2")
-
+        con.unregister("_status")

@@ -93,6 +93,11 @@ def from_json(text: str) -> Record:
     return Record(facts=facts, findings=findings, **d)
 
 
+def stored_finding(rule_id: str, severity: str, message: str) -> Finding:
+    """A finding read back from the database (as from_json rebuilds one from a record)."""
+    return Finding(rule_id, severity, message)
+
+
 def write_record(rec: Record, out_dir: Path) -> Path:
     """Write atomically: a temp file in the same folder, then rename over the target."""
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from pipeline.db import connect, query
-from pipeline.load import load_folder, load_records
+from pipeline.load import DuplicateFact, load_folder, load_records
 from pipeline.process import process_file
 from pipeline.record import write_record
 
@@ -85,12 +85,20 @@ def test_failed_load_leaves_database_unchanged(tmp_path: Path, wuhan_txt: Path) 
     good = process_file(wuhan_txt)
     con = connect(db)
     load_records(con, [good])
-    bad = process_file(_variant(wuhan_txt, tmp_path / "v2.txt", "2025年2月20日"))
-    bad.facts.append(bad.facts[0])  # a duplicate primary key makes the insert fail mid-batch
+    newer = process_file(_variant(wuhan_txt, tmp_path / "v2.txt", "2025年2月20日"))
+    bad = process_file(_variant(wuhan_txt, tmp_path / "v3.txt", "2025年2月21日"))
+    bad.facts[5].printed_text = None  # type: ignore[assignment]  # NOT NULL: the move into facts fails
     with pytest.raises(duckdb.Error):
-        load_records(con, [bad])
+        load_records(con, [newer, bad], batch_size=1)  # the good one was staged in its own batch
     assert query(con, "SELECT count(*) FROM reports") == [(1,)]
     assert query(con, "SELECT count(*) FROM facts") == [(200,)]
+    assert query(con, "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '_stage_%'") == [(0,)]
+    dup = process_file(_variant(wuhan_txt, tmp_path / "v4.txt", "2025年2月22日"))
+    dup.facts.append(dup.facts[0])
+    with pytest.raises(DuplicateFact, match="has two facts for t"):
+        load_records(con, [dup])
+    assert query(con, "SELECT count(*) FROM facts") == [(200,)]
+    assert load_records(con, [newer]).inserted == 1  # the database is usable after both
     con.close()
 
 
@@ -135,3 +143,95 @@ def test_blank_total_column_offers_derived_values(tmp_path: Path) -> None:
     assert query(con, "SELECT count(*) FROM derived_facts") == [(sum(
         1 for _, k in T3_ROWS_2021 if rep.values[f"t3.{k}.total"] != 0),)]
     con.close()
+
+
+def test_temp_files_never_read_and_a_damaged_record_moved_aside(tmp_path: Path, wuhan_txt: Path) -> None:
+    """What a kill -9 mid-write and a full disk leave behind: the load reports, moves and goes on."""
+    out = tmp_path / "extracted"
+    good = write_record(process_file(wuhan_txt), out)
+    (out / ".tmp-abc123.json").write_bytes(b"")  # killed between mkstemp and os.replace
+    truncated = out / ("0" * 64 + ".json")
+    truncated.write_text(good.read_text(encoding="utf-8")[:500], encoding="utf-8")
+    con = connect(tmp_path / "g.duckdb")
+    res = load_folder(con, out)
+    assert res.inserted == 1
+    assert [(p, why.split(":")[0]) for p, why in res.damaged] == [(out / "damaged" / truncated.name, "JSONDecodeError")]
+    assert not truncated.exists() and (out / "damaged" / truncated.name).exists()
+    assert query(con, "SELECT count(*) FROM facts") == [(200,)]
+    again = load_folder(con, out)  # the damaged record no longer trips anything
+    assert (again.unchanged, again.damaged) == (1, [])
+    con.close()
+
+
+def test_derived_values_are_labelled_with_the_rule_that_derived_them(tmp_path: Path) -> None:
+    """A blank 总计 row is t3.blank_row's, not t3.blank_column's."""
+    import random
+
+    from pipeline import spec
+    from pipeline.process import process_document
+    from tests.kit import make_report
+    from tests.test_extract_text import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
+
+    rep = make_report(random.Random(8), "江城市某某局", 2023, scale=300)
+    cols = spec.col_keys("2021", "t3")
+    printed = {key: [str(rep.values[f"t3.{key}.{c}"]) for c in cols] for _, key in T3_ROWS_2021}
+    printed["total"] = [""] * len(cols)
+    rec = process_document(_doc("江城市某某局2023年政府信息公开工作年度报告", T3_HEADER + _t3_rows(printed)))
+    assert "t3.blank_row" in {f.rule_id for f in rec.findings}
+    con = connect(tmp_path / "g.duckdb")
+    load_records(con, [rec])
+    rows = query(con, "SELECT col_key, value, rule_id FROM derived_facts ORDER BY col_key")
+    assert rows == sorted((c, rep.values[f"t3.total.{c}"], "t3.blank_row") for c in cols
+                          if rep.values[f"t3.total.{c}"] != 0)
+    con.close()
+
+
+def test_status_restated_after_crossyear_with_the_extraction_wording(tmp_path: Path, wuhan_txt: Path) -> None:
+    """The loader restates status through status_and_reason: same reason text as extraction."""
+    from pipeline.validate.status import status_and_reason
+
+    rec = process_file(wuhan_txt)
+    con = connect(tmp_path / "g.duckdb")
+    load_records(con, [rec])
+    assert query(con, "SELECT status, reason FROM reports") == [status_and_reason(rec.findings)]
+    con.close()
+
+
+_MEMORY_CHILD = r"""
+import json, resource, sys
+from pathlib import Path
+from pipeline.db import connect
+from pipeline.load import load_folder
+con = connect(Path(sys.argv[2]))
+res = load_folder(con, Path(sys.argv[1]))
+facts = con.execute("SELECT count(*) FROM facts").fetchone()[0]
+con.close()
+print(json.dumps({"inserted": res.inserted, "facts": facts,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def test_load_of_5000_records_stays_under_a_fixed_memory_ceiling(tmp_path: Path, wuhan_txt: Path) -> None:
+    """Peak memory must not grow with the batch: 5,000 records (1,000,000 facts) load in a
+    fresh process under a ceiling that the old load-everything design exceeded (it peaked
+    at 880 MB for these records; this design at about 320 MB)."""
+    import json
+    import subprocess
+    import sys
+
+    from pipeline.record import to_json
+
+    rec = process_file(wuhan_txt)
+    text = to_json(rec)
+    out = tmp_path / "extracted"
+    out.mkdir()
+    n = 5000
+    for i in range(n):
+        sha = f"{i:064x}"
+        (out / f"{sha}.json").write_text(text.replace(rec.sha256, sha), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(out), str(tmp_path / "g.duckdb")],
+                         capture_output=True, text=True, timeout=1800, cwd=Path(__file__).resolve().parent.parent)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert (got["inserted"], got["facts"]) == (n, n * len(rec.facts))
+    assert got["peak_mb"] < 600, got

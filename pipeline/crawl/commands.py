@@ -41,7 +41,7 @@ def crawl_command(console: Console, err: Console, sources: Path, raw: Path, db: 
     try:
         srcs = load_sources(sources)
     except SourcesError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(str(exc))
         return 2
     log = JsonLog(log_json)
     try:
@@ -57,7 +57,7 @@ def run_command(console: Console, err: Console, sources: Path, raw: Path, db: Pa
     try:
         srcs = load_sources(sources)
     except SourcesError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(str(exc))
         return 2
     log = JsonLog(log_json)
     try:
@@ -70,7 +70,7 @@ def run_command(console: Console, err: Console, sources: Path, raw: Path, db: Pa
             log.write("end", exit=res.exit_code, new_reports=res.loaded_new, rejected=res.rejected)
             return res.exit_code
     except Locked as exc:
-        err.print(f"[yellow]{exc}: not starting a second run[/yellow]")
+        err.print(f"{exc}: not starting a second run")
         log.write("locked", reason=str(exc), exit=EXIT_LOCKED)
         return EXIT_LOCKED
     finally:

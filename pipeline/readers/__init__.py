@@ -24,7 +24,12 @@ def read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise RejectedInput(f"file too large ({size} bytes > {MAX_FILE_BYTES})")
-    return path.read_bytes()
+    # At most the cap + 1 bytes: a file that grows while read (or /dev/zero) ends there.
+    with path.open("rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise RejectedInput(f"file too large (more than {MAX_FILE_BYTES} bytes)")
+    return data
 
 
 def read_document(path: Path | str, data: bytes | None = None, settings: Settings | None = None) -> Document:

@@ -557,21 +557,41 @@ def validate_record(rec: Record) -> list[Finding]:
     return out
 
 
-def derived_values(rec: Record) -> list[Fact]:
-    """Totals a report left blank, derived as sums of their printed parts.
+@dataclass
+class DerivedFact(Fact):
+    """A value a report left blank, with the rule that derived it (the finding's rule id)."""
+
+    rule_id: str = ""
+
+
+def _deriving_rule(ctx: _Ctx, key: str) -> str:
+    """Which rule's blank line `key` was derived for, as `_context` derived it: the total
+    row first (but not its corner when the total column is blank too), then the total
+    column, and table 四's group totals."""
+    table, row, col = key.split(".", 2)
+    if table == "t4":
+        return "t4.blank_total"
+    if row == "total" and ctx.blank_total_row and not (col == "total" and ctx.blank_total_col):
+        return "t3.blank_row"
+    return "t3.blank_column"
+
+
+def derived_values(rec: Record) -> list[DerivedFact]:
+    """Totals a report left blank, derived as sums of their printed parts, each labelled
+    with the rule that derived it.
 
     Only for lines reported by t3.blank_column, t3.blank_row or t4.blank_total; cells whose
     parts are unreadable, and cells whose derived value equals the printed one (a blank that
     really is 0), are left out. The printed facts are untouched: these are a separate layer.
     """
     ctx = _context(rec)
-    out: list[Fact] = []
+    out: list[DerivedFact] = []
     for key, value in ctx.derived.items():
         printed = ctx.facts[key]
         if value is None or value == printed.value:
             continue
         out.append(
-            Fact(
+            DerivedFact(
                 table_id=printed.table_id,
                 row_key=printed.row_key,
                 col_key=printed.col_key,
@@ -580,6 +600,7 @@ def derived_values(rec: Record) -> list[Fact]:
                 printed_text="",
                 unit=printed.unit or "件",
                 derived=True,
+                rule_id=_deriving_rule(ctx, key),
             )
         )
     return out

@@ -1,4 +1,5 @@
--- Views over the gongkai database. Recreated on every connect (CREATE OR REPLACE).
+-- Views over the gongkai database. Applied by writers (ingest, load) when the code's
+-- schema or views changed (pipeline.db.sql_version); readers never run DDL.
 
 -- The report that counts for each agency and year: the newest version, not rejected.
 CREATE OR REPLACE VIEW current_reports AS

@@ -45,8 +45,10 @@ CREATE TABLE IF NOT EXISTS facts (
     col_index      INTEGER,               -- 0-based column in that printed table
     bbox           DOUBLE[],              -- x0, top, x1, bottom (PDF points)
     ocr_confidence DOUBLE,                -- 0..100 when read by OCR
-    derived        BOOLEAN NOT NULL DEFAULT false,
-    PRIMARY KEY (report_id, table_id, row_key, col_key)
+    derived        BOOLEAN NOT NULL DEFAULT false
+    -- One row per (report_id, table_id, row_key, col_key): the loader checks each record.
+    -- No PRIMARY KEY here: DuckDB builds such an index in memory for the whole load, so a
+    -- load's memory would grow with its size (databases made before keep theirs).
 );
 
 CREATE TABLE IF NOT EXISTS derived_facts (
@@ -80,8 +82,11 @@ CREATE TABLE IF NOT EXISTS findings (
     cells          VARCHAR[],             -- fact keys, e.g. t3.total.total
     expected       VARCHAR,
     printed        VARCHAR,
-    origin         VARCHAR NOT NULL       -- extract (one report) or crossyear (a series)
+    origin         VARCHAR NOT NULL,      -- extract (one report) or crossyear (a series)
+    seq            INTEGER                -- order within the report's findings of that origin
 );
+-- Databases made before seq existed get it (NULL for their rows, which sort last).
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS seq INTEGER;
 
 CREATE TABLE IF NOT EXISTS loads (
     load_id        VARCHAR PRIMARY KEY,
