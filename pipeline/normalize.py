@@ -45,6 +45,11 @@ CN_DIGITS: dict[str, int] = {"〇": 0, "○": 0, "◯": 0, "零": 0, "一": 1, "
 CN_DIGIT_CHARS = "".join(CN_DIGITS)
 
 
+def cn_numeral(n: int) -> str:
+    """The numeral printed for 1 … 9 (一 … 九)."""
+    return next(ch for ch, v in CN_DIGITS.items() if v == n)
+
+
 def cn_int(text: str) -> int | None:
     """'12', '十二', '二十三', '十' → the number; '二〇二四' digit by digit → 2024; else None."""
     if text.isdigit():

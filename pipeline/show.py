@@ -10,7 +10,8 @@ from rich.table import Table as RichTable
 from pipeline import spec
 from pipeline.record import Fact, Record
 
-_T3_RESULTS = ("granted", "partially_granted", "denied.", "unavailable.", "not_processed.", "other")
+# Result rows (一)…(六) of either template: what t3.results_sum adds up.
+_T3_RESULTS = frozenset(r for f in spec.FORMATS for r in spec.t3_result_rows(f))
 
 
 def rules_for(key: str) -> list[str]:
@@ -21,7 +22,7 @@ def rules_for(key: str) -> list[str]:
     if table == "t3":
         if row_key in ("new_received", "carried_over", "total", "carried_forward"):
             out.append("t3.balance")
-        if row_key == "total" or row_key.startswith(_T3_RESULTS):
+        if row_key == "total" or row_key in _T3_RESULTS:
             out.append("t3.results_sum")
         out.append("t3.row_total")
         if row_key in ("carried_over", "carried_forward"):

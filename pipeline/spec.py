@@ -95,3 +95,98 @@ def t3_result_rows(fmt: str) -> tuple[str, ...]:
 def t3_applicant_cols() -> tuple[str, ...]:
     """The six applicant columns of t3 (every column but 总计), the same in both formats."""
     return tuple(c for c in col_keys("2021", "t3") if c != "total")
+
+
+# ---------------------------------------------------------------- the template's structure
+# structure.csv: what items.csv (one row per cell) cannot say: the templates and the year
+# each starts, the six sections (printed heading, the table under it, words that identify
+# its heading), the column header tree of t3 and t4, and the words of a table page.
+
+
+@dataclass(frozen=True)
+class Part:
+    formats: str  # "2019", "2021" or "2019 2021"
+    table_id: str
+    kind: str  # template, section, section_word, col, colgroup, page_word
+    key: str
+    parent: str
+    text: str
+    standalone: str  # "yes": a column that may be printed without its group's band
+
+
+@cache
+def structure(kind: str, table_id: str | None = None) -> tuple[Part, ...]:
+    """Rows of structure.csv of one kind (and table), in file order, which is printed order."""
+    return tuple(r for r in _all_parts() if r.kind == kind and (table_id is None or r.table_id == table_id))
+
+
+def first_year(fmt: str) -> int:
+    """The first reported year of a template format."""
+    return next(int(p.text) for p in structure("template") if p.key == fmt)
+
+
+def format_for_year(year: int) -> str:
+    """The template a report on `year` uses: the newest that had started by then (the
+    oldest for a year before any)."""
+    started = [p.key for p in sorted(structure("template"), key=lambda p: int(p.text)) if int(p.text) <= year]
+    return started[-1] if started else FORMATS[0]
+
+
+def own_col_keys(fmt: str, table_id: str) -> frozenset[str]:
+    """Column keys that only this format's table has: evidence for the format."""
+    others = {c for f in FORMATS if f != fmt for c in col_keys(f, table_id)}
+    return frozenset(c for c in col_keys(fmt, table_id) if c not in others)
+
+
+def section_keywords() -> dict[int, tuple[str, ...]]:
+    """Section number → words one of which its heading contains."""
+    out: dict[int, list[str]] = {}
+    for p in structure("section_word"):
+        out.setdefault(int(p.key), []).append(p.text)
+    return {n: tuple(ws) for n, ws in out.items()}
+
+
+def section_tables() -> dict[int, str | None]:
+    """Section number → the statistics table printed under it (None for narrative only)."""
+    return {int(p.key): p.table_id or None for p in structure("section")}
+
+
+def section_titles() -> tuple[str, ...]:
+    """The six headings as the template prints them."""
+    return tuple(p.text for p in structure("section"))
+
+
+def _columns(table_id: str) -> tuple[Part, ...]:
+    return tuple(p for p in _all_parts() if p.table_id == table_id and p.kind in ("col", "colgroup"))
+
+
+@cache
+def _all_parts() -> tuple[Part, ...]:
+    return tuple(Part(**r) for r in _read_csv("structure.csv"))
+
+
+def column_groups(table_id: str) -> dict[str, tuple[str, ...]]:
+    """Group key → its children's keys in printed order (the header tree of t3/t4)."""
+    out: dict[str, list[str]] = {}
+    for p in _columns(table_id):
+        if p.parent:
+            out.setdefault(p.parent, []).append(p.key)
+    return {g: tuple(ks) for g, ks in out.items()}
+
+
+def column_roots(table_id: str) -> tuple[str, ...]:
+    """Columns and groups at the top of the header, and those that may stand there alone."""
+    return tuple(dict.fromkeys(p.key for p in _columns(table_id) if not p.parent or p.standalone == "yes"))
+
+
+def column_paths(table_id: str) -> tuple[str, ...]:
+    """Value columns in printed order: t3 `natural_person`…; t4, whose header groups are its
+    rows, `reconsideration.upheld`…"""
+    rows = set(row_keys(FORMATS[-1], table_id))
+    return tuple(f"{p.parent}.{p.key}" if p.parent in rows else p.key
+                 for p in structure("col", table_id))
+
+
+def page_words() -> tuple[str, ...]:
+    """Words printed on a page that holds one of the statistics tables."""
+    return tuple(p.text for p in structure("page_word"))

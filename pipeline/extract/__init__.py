@@ -21,8 +21,8 @@ from pipeline.validate.catalogue import finding, value_finding
 from pipeline.validate.status import status_and_reason
 
 # Column keys that exist only in one template's t2: evidence for the format version.
-_T2_2021 = {"issued", "repealed", "in_force"}
-_T2_2019 = {"new_made", "new_published", "total_published", "prior_year_items", "change", "projects"}
+_T2_2021 = spec.own_col_keys("2021", "t2")
+_T2_2019 = spec.own_col_keys("2019", "t2")
 
 
 def _format_version(found: Found, year: int | None) -> tuple[str, str]:
@@ -35,7 +35,7 @@ def _format_version(found: Found, year: int | None) -> tuple[str, str]:
     if found.t3_other_split:
         return "2021", "t3 其他处理 sub-rows"
     if year is not None:
-        return ("2021" if year >= 2021 else "2019"), "reported year"
+        return spec.format_for_year(year), "reported year"
     return "2021", "default"
 
 

@@ -13,32 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline import spec
 from pipeline.extract import labels as lab
 from pipeline.normalize import norm_label
 
-_T3_ORGS = {"commercial", "research", "social_org", "legal_service", "other_org"}
-_T4_OUTCOMES = {"upheld", "corrected", "other", "pending", "total"}
-
-# group key → (number of children, keys it accepts); top-level keys per table.
+# From the template's header tree (data/structure.csv): group key → (number of children,
+# keys it accepts); the keys that may stand at the top; the value columns in printed order.
 GROUPS: dict[str, dict[str, tuple[int, set[str]]]] = {
-    "t3": {"legal_entity": (5, _T3_ORGS)},
-    "t4": {
-        "reconsideration": (5, _T4_OUTCOMES),
-        "litigation": (2, {"litigation_direct", "litigation_after_reconsideration"}),
-        "litigation_direct": (5, _T4_OUTCOMES),
-        "litigation_after_reconsideration": (5, _T4_OUTCOMES),
-    },
+    tid: {g: (len(ch), set(ch)) for g, ch in spec.column_groups(tid).items()} for tid in ("t3", "t4")
 }
-TOP_LEVEL = {
-    # the organisation columns stand at the top when no 法人或其他组织 band is printed
-    "t3": {"natural_person", "legal_entity", "total", *_T3_ORGS},
-    "t4": {"reconsideration", "litigation"},
-}
-CANONICAL = {
-    "t3": ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"],
-    "t4": [f"{g}.{c}" for g in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
-           for c in ("upheld", "corrected", "other", "pending", "total")],
-}
+# the organisation columns stand at the top when no 法人或其他组织 band is printed
+TOP_LEVEL = {tid: set(spec.column_roots(tid)) for tid in ("t3", "t4")}
+CANONICAL = {tid: list(spec.column_paths(tid)) for tid in ("t3", "t4")}
 
 
 @dataclass

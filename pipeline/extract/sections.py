@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import re
 
+from pipeline import spec
 from pipeline.model import Document, Paragraph
-from pipeline.normalize import clean_text, nfkc, squash
+from pipeline.normalize import clean_text, cn_numeral, nfkc, squash
 
-_HEAD = re.compile(r"^([一二三四五六])[、.．,，\s]\s*(.+)$")
-# What each numbered heading is about; a numbered line that says something else is
-# body text (e.g. 一、加强组织领导 inside section 一).
-KEYWORDS = {
-    1: ("总体情况", "概述", "基本情况"),
-    2: ("主动公开",),
-    3: ("收到和处理", "依申请", "申请情况"),
-    4: ("行政复议", "行政诉讼", "复议"),
-    5: ("存在的主要问题", "问题及改进", "主要问题", "改进情况"),
-    6: ("其他需要报告", "其他需报告", "其他事项", "其他需要说明"),
-}
-NUMBERS = "一二三四五六"
+# What each numbered heading is about (data/structure.csv); a numbered line that says
+# something else is body text (e.g. 一、加强组织领导 inside section 一).
+KEYWORDS = spec.section_keywords()
+NUMBERS = "".join(cn_numeral(n) for n in sorted(KEYWORDS))
+_HEAD = re.compile(rf"^([{NUMBERS}])[、.．,，\s]\s*(.+)$")
 
 
 def heading_number(text: str) -> int | None:

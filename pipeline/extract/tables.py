@@ -12,15 +12,21 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipeline import spec
 from pipeline.extract import columns
 from pipeline.extract import labels as lab
+from pipeline.extract.sections import NUMBERS
 from pipeline.extract.values import numeric_tokens, parse_value
 from pipeline.model import Cell, Document, Paragraph, Table
 from pipeline.normalize import norm_label, squash
 from pipeline.record import Finding
 from pipeline.validate.catalogue import finding
 
-_SECTION = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]")
+_SECTION = re.compile(rf"^\s*([{NUMBERS}])\s*[、.．，,]")
+_SECTION_TABLES = spec.section_tables()
+# Table 四's rows are the groups of its header (行政复议, two kinds of suit); its columns the outcomes.
+_T4_ROWS = tuple(spec.row_keys("2021", "t4"))
+_T4_OUTCOMES = tuple(spec.col_keys("2021", "t4"))
 _PAGE_NO = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$")
 
 
@@ -105,7 +111,7 @@ def _section_of(text: str) -> str | None:
     m = _SECTION.match(text)
     if not m:
         return None
-    return {"二": "t2", "三": "t3", "四": "t4"}.get(m.group(1), "none")
+    return _SECTION_TABLES.get(NUMBERS.index(m.group(1)) + 1) or "none"
 
 
 def segment(doc: Document) -> dict[str, list[Row]]:
@@ -276,8 +282,8 @@ def _column_key(keys: list[str | None], table_id: str) -> str | None:
     if table_id == "t3":
         cols = [k for k in keys if k in columns.CANONICAL["t3"]]
         return cols[-1] if cols else None
-    groups = [k for k in keys if k in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")]
-    outcomes = [k for k in keys if k in ("upheld", "corrected", "other", "pending", "total")]
+    groups = [k for k in keys if k in _T4_ROWS]
+    outcomes = [k for k in keys if k in _T4_OUTCOMES]
     return f"{groups[-1]}.{outcomes[-1]}" if groups and outcomes else None
 
 
@@ -354,8 +360,6 @@ def _dedupe(texts: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------- t4
 
 
-_T4_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
-_T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
 
 
 def _t4_row_group(row: Row) -> str | None:

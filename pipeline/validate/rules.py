@@ -23,7 +23,7 @@ from typing import Any
 
 from pipeline.normalize import CN_DIGIT_CHARS, cn_int, nfkc, squash
 from pipeline.record import Fact, Finding, Record
-from pipeline.spec import col_keys, row_keys, t3_result_rows
+from pipeline.spec import FORMATS, col_keys, first_year, format_for_year, row_keys, t3_result_rows
 from pipeline.validate.catalogue import Registry, RuleInfo, label_zh, make_finding, value_finding
 
 Number = int | Decimal
@@ -389,13 +389,13 @@ def _meta_format_year(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     if year is None or not fmt:
         return
     cells = ["meta.format_version", "meta.year"]
-    if year < 2019:
+    if year < first_year(FORMATS[0]):
         # Neither template existed; a detected format means the year or the format is wrong.
         yield make_finding(
             info, cells, None, str(fmt), variant="early", year=year
         )
         return
-    expected = "2021" if year >= 2021 else "2019"
+    expected = format_for_year(year)
     if str(fmt) != expected:
         yield make_finding(info, cells, expected, str(fmt), year=year)
 

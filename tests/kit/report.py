@@ -33,14 +33,7 @@ T3_RESULT_ROWS: dict[str, tuple[str, ...]] = {fmt: spec.t3_result_rows(fmt) for 
 T4_ROWS: tuple[str, ...] = tuple(spec.row_keys("2021", "t4"))
 T4_OUTCOMES: tuple[str, ...] = tuple(c for c in spec.col_keys("2021", "t4") if c != "total")
 
-SECTION_TITLES: tuple[str, ...] = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
+SECTION_TITLES: tuple[str, ...] = spec.section_titles()
 
 # Relative frequency of each outcome in real reports (granted and 不掌握 dominate);
 # each report perturbs these so that no two agencies look alike.

@@ -12,26 +12,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from pipeline import spec
+
 # Words that appear on a page holding one of the statistics tables (表二/三/四) or
 # directly above it. The table finder runs only on such pages (and on a page right
 # after one whose table runs into the bottom margin): finding tables on narrative
 # pages costs time and turns boxed paragraphs into false one-column tables.
-TABLE_PAGE_KEYWORDS: tuple[str, ...] = (
-    "第二十条",
-    "信息内容",
-    "本年制发件数",
-    "本年新收",
-    "申请人情况",
-    "自然人",
-    "予以公开",
-    "不予公开",
-    "无法提供",
-    "不予处理",
-    "其他处理",
-    "结转下年度",
-    "行政复议",
-    "行政诉讼",
-)
+TABLE_PAGE_KEYWORDS: tuple[str, ...] = spec.page_words()  # data/structure.csv, kind page_word
 
 # pdfplumber table settings for tables drawn with ruling lines (the common case: Word
 # and WPS draw every cell border).
