@@ -36,8 +36,6 @@ REAL = Path(__file__).parent / "fixtures" / "real"
 SLUGS = sorted(p.name for p in REAL.iterdir() if (p / "truth.json").is_file())
 
 # ---------------------------------------------------------------- failure classes of today
-JS_STRING = ("issue 9 class 2: the report is inside a JavaScript string (let content = \"…\"), "
-             "the page is rejected as not a report and yields no values")
 MARKDOWN = ("issue 9 class 8: Markdown from a conversion tool — pipe tables are not read as tables "
             "(table t2/t3/t4 not found), no values")
 PARTLY_BLANK_TOTAL = ("a 总计 column printed only in rows 一/二/（七）/四 and left blank in the result rows "
@@ -52,11 +50,11 @@ MARKDOWN_HEADING = ("issue 9 class 8: a Markdown `# ` heading is not read as a p
 SCAN = ("issue 9 class 7: Tesseract on a 200-dpi image-only PDF of a real page misreads or drops "
         "table cells (far below 99.5% of cells right)")
 
-VALUES_XFAIL = {"shanghai-gov-office-2019": JS_STRING, "shanghai-gov-office-2025": MARKDOWN,
+VALUES_XFAIL = {"shanghai-gov-office-2025": MARKDOWN,
                 "shanghai-stcsm-2024": MARKDOWN, "shuyang-county-2025": MARKDOWN}
-META_XFAIL = {"shanghai-gov-office-2019": JS_STRING, "shuyang-county-2025": MARKDOWN_HEADING,
+META_XFAIL = {"shuyang-county-2025": MARKDOWN_HEADING,
               "shuyang-fgj-2023": TITLE_SENTENCE}
-CHECKS_XFAIL = {"shanghai-gov-office-2019": JS_STRING, "shanghai-gov-office-2025": MARKDOWN,
+CHECKS_XFAIL = {"shanghai-gov-office-2019": PARTLY_BLANK_TOTAL, "shanghai-gov-office-2025": MARKDOWN,
                 "shanghai-stcsm-2024": MARKDOWN, "shuyang-county-2025": MARKDOWN}
 
 
@@ -263,7 +261,6 @@ def _value(facts: dict[str, Fact], key: str) -> int | Decimal | None:
 SH_TITLE = "<p style='text-align: center;font-weight: bold;'>2019年上海市人民政府办公厅政府信息公开工作年度报告</p>"
 
 
-@pytest.mark.xfail(strict=True, reason=JS_STRING)
 def test_minimal_js_string_page(tmp_path: Path) -> None:
     body = SH_TITLE + _shanghai_part("<p>三、收到和处理政府信息公开申请情况</p>", "</table>")
     js = json.dumps(body, ensure_ascii=False)  # a JS string literal: \" escapes, as the portal serves it

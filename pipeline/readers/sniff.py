@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline.readers.js_strings import looks_like_script
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -26,6 +28,8 @@ def sniff(data: bytes) -> str:
     low = text.lower()
     if "<html" in low or "<!doctype html" in low or "<body" in low or "<table" in low or "<meta" in low:
         return "html"
+    if looks_like_script(text):
+        return "html"  # an article served as a script (content.js): the HTML reader reads its strings
     return "txt"
 
 
