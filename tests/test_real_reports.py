@@ -44,17 +44,12 @@ PARTLY_BLANK_TOTAL = ("a 总计 column printed only in rows 一/二/（七）/�
 MONEY_DIGITS = ("issue 9 class 4: facts.amount is DECIMAL(18,4) and drops printed digits "
                 "(5949.088667 万元 stored as 5949.0887; 75394432.52元 = 7539.443252 万元 as 7539.4433)")
 MONEY_VALUE = "issue 9 class 5: facts.value is NULL for money, the one column a researcher reads"
-TITLE_SENTENCE = ("issue 9 class 1: the preamble sentence quoting the report (…现向社会公布XX局2023年度政府信息公开"
-                  "年度报告。) is taken as the title over the page's <h1>, and the agency comes out as that sentence")
-MARKDOWN_HEADING = ("issue 9 class 8: a Markdown `# ` heading is not read as a paragraph; the agency comes out "
-                    "with the heading mark ('#沐阳县人民政府')")
 SCAN = ("issue 9 class 7: Tesseract on a 200-dpi image-only PDF of a real page misreads or drops "
         "table cells (far below 99.5% of cells right)")
 
 VALUES_XFAIL = {"shanghai-gov-office-2025": MARKDOWN,
                 "shanghai-stcsm-2024": MARKDOWN, "shuyang-county-2025": MARKDOWN}
-META_XFAIL = {
-              "shuyang-fgj-2023": TITLE_SENTENCE}
+META_XFAIL: dict[str, str] = {}
 CHECKS_XFAIL = {"shanghai-gov-office-2019": PARTLY_BLANK_TOTAL, "shanghai-gov-office-2025": MARKDOWN,
                 "shanghai-stcsm-2024": MARKDOWN, "shuyang-county-2025": MARKDOWN}
 
@@ -330,7 +325,6 @@ def test_minimal_markdown_heading_title(tmp_path: Path) -> None:
     assert process_file(md).metadata.get("agency") == "沐阳县人民政府"
 
 
-@pytest.mark.xfail(strict=True, reason=TITLE_SENTENCE)
 def test_minimal_preamble_sentence_is_not_the_title(tmp_path: Path) -> None:
     """The real Shuyang page cut before its tables: header, <h1>, preamble and section 一 only."""
     full = (REAL / "shuyang-fgj-2023" / "page.html").read_text(encoding="utf-8")
