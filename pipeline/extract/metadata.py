@@ -13,7 +13,9 @@ from pipeline.validate.catalogue import finding
 
 _CN_DIGITS = CN_DIGIT_CHARS
 _YEAR = rf"(?P<year>(?:19|20)\d{{2}}|[{_CN_DIGITS}]{{4}})"
-_AGENCY = r"(?P<agency>[^，。；：:！？\s]{0,60}?)"
+# After NFKC full-width punctuation is ASCII (，→ ,): the class excludes both widths, and
+# quotes and book-title marks, so an agency never reaches back into a preamble sentence.
+_AGENCY = r"(?P<agency>[^，。；：:！？,.;!?、《》“”\"'\s]{0,60}?)"
 _REPORT = r"(?:政府|政务)?信息公开(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?报告"
 # 政府信息公开工作年度报告 and its variants: 年度, 工作报告, 关于(公布)…的报告, 情况报告.
 _TITLES = (
@@ -85,11 +87,31 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+# A title line carries little besides the title: a 附件/文号 prefix, a bracketed date, a
+# portal's site name after a dash. More than this around the match and the line is a
+# sentence quoting the report (…现向社会公布XX局2023年度政府信息公开年度报告。).
+TITLE_LINE_SLACK = 16
+_SENTENCE = re.compile(r"[。；;]|[,，].*[,，]")
+# What an agency's name ends with (局 厅 委员会 办公室 人民政府 街道办事处 镇 乡 馆 中心 …).
+_AGENCY_END = re.compile(
+    r"(?:局|厅|委员会|委|办公室|办|人民政府|政府|街道办事处|街道|镇|乡|馆|中心|管委会|管理委员会|院|所|站|"
+    r"队|处|部|署|会|社|行|区|县|市|省|州|盟|旗|园|集团|公司|学校|大学)$"
+)
+_NOT_AGENCY = re.compile(r"[，。；：:！？,.;!?、《》“”\"'()（）\[\]【】\s]|^(?:根据|按照|依据|依照|现|本|我|关于|为|对)")
+
+
+def looks_like_agency(name: str | None) -> bool:
+    """A name, not a phrase: no punctuation or book-title marks, a known ending."""
+    return bool(name) and 2 <= len(name or "") <= 40 and not _NOT_AGENCY.search(name or "") \
+        and bool(_AGENCY_END.search(name or ""))
+
+
 def find_title(lines: list[str]) -> tuple[str, str, int] | None:
     """(title, agency, year) from the first lines.
 
     One line on its own is tried before two or three joined, so a 文号 or 附件 line
     above the title never runs into the agency; joining is for titles broken over lines.
+    A line that is a sentence around the words of a title is no title (TITLE_LINE_SLACK).
     """
     head = [squash(nfkc(t)) for t in lines[:12] if t.strip()]
     for width in (1, 2, 3):
@@ -97,10 +119,15 @@ def find_title(lines: list[str]) -> tuple[str, str, int] | None:
             joined = "".join(head[i:i + width])
             for rx in _TITLES:
                 m = rx.search(joined)
-                if m and len(m.group(0)) <= 80:
+                if m and len(m.group(0)) <= 80 and _title_line(joined, m):
                     agency = _TITLE_PREFIX.sub("", m["agency"]).strip("《》“”\"")
                     return m.group(0), agency, _year(m["year"])
     return None
+
+
+def _title_line(line: str, m: re.Match[str]) -> bool:
+    around = line[: m.start()] + line[m.end():]
+    return len(around) <= TITLE_LINE_SLACK and not _SENTENCE.search(around)
 
 
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
@@ -143,19 +170,22 @@ def extract_metadata(doc: Document) -> Meta:
             if doc.metadata.get(key) and (hit := find_title(doc.metadata[key].splitlines())):
                 meta.agency_source = "html_title" if key == "html_title" else "document_properties"
                 break
+    sig_agency, published = _signature(lines)
     if hit:
         meta.title, agency, meta.year = hit
-        if agency:
+        # a title agency that is no name (a phrase) gives way, unless the signature confirms it
+        if agency and (looks_like_agency(agency) or agency == sig_agency):
             meta.agency = agency
             meta.agency_source = meta.agency_source or "title"
-    sig_agency, published = _signature(lines)
+        else:
+            meta.agency_source = None
     meta.published_on = published or _dated_under_title(lines)
-    if not meta.agency and sig_agency:
+    if not meta.agency and looks_like_agency(sig_agency):
         meta.agency = sig_agency
         meta.agency_source = "signature"
     if not meta.agency:
         pm = _PREAMBLE_AGENCY.search(squash(nfkc("".join(lines[:8]))))
-        if pm:
+        if pm and looks_like_agency(pm["agency"]):
             meta.agency, meta.agency_source = pm["agency"], "preamble"
     text = squash(nfkc("".join(lines[:40])))
     pm = _PERIOD.search(text)

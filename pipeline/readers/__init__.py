@@ -45,6 +45,10 @@ def read_document(path: Path | str, data: bytes | None = None, settings: Setting
         from pipeline.readers.text_reader import read_text
 
         return read_text(src, data, sha)
+    if kind == "md":
+        from pipeline.readers.markdown_reader import read_markdown
+
+        return read_markdown(src, data, sha)
     if kind == "html":
         from pipeline.readers.html_reader import read_html
 

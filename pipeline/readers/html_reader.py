@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 
 from pipeline.model import Cell, Document, Paragraph, RejectedInput, Table
 from pipeline.readers.encoding import decode_text
+from pipeline.readers.js_strings import embedded_html, looks_like_script
 from pipeline.readers.safety import safe_html_parser
 
 CAPTION_MAX_CHARS = 20
@@ -78,6 +79,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # its tail ("]>") into the body text.
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.I | re.S)
 _SPACE = re.compile(r"[ \t\r\n\f\v\xa0]+")
+_TAGS = re.compile(r"<[^>]*>")
 
 
 def read_html(path: str, data: bytes, sha256: str) -> Document:
@@ -88,6 +90,43 @@ def read_html(path: str, data: bytes, sha256: str) -> Document:
     text = text.replace("\x00", "")
     if not text.strip():
         raise RejectedInput("HTML page has no report content")
+    if looks_like_script(text):
+        # The article as a script file (content.js): the page is the HTML in its strings.
+        text = embedded_html([text]) or text
+    root = _parse(text)
+    doc = Document(source_path=path, sha256=sha256, file_type="html")
+    title_el = root.find(".//title")
+    if title_el is not None:
+        title = _norm(title_el.text_content()).strip()
+        if title:
+            doc.metadata["html_title"] = title
+
+    # Rendered on the client: the report may be in a script's strings, not in the page.
+    scripted = embedded_html([el.text_content() for el in root.iter("script")])
+    body = _body(root)
+    # A portal page that frames the report: say where the report is, if nothing else is.
+    frames = [el.get("src", "").strip() for el in body.iter("iframe", "frame", "embed", "object")]
+    if frames:
+        doc.metadata["html_frames"] = " ".join(f or "(no src)" for f in frames)
+    content = _article(body)
+    # The script's HTML is the body when it holds more text than the static article (which
+    # is then an empty container or a "loading" notice).
+    if scripted and len(_SPACE.sub("", _TAGS.sub("", scripted))) > _text_len(content):
+        content = _article(_body(_parse(scripted)))
+        doc.metadata["html_content_root"] = "script string: " + _describe(content)
+    else:
+        doc.metadata["html_content_root"] = _describe(content)
+
+    flow = _Flow(doc.blocks)
+    flow.run(content)
+    if not any(
+        isinstance(b, Paragraph) or any(c.text for row in b.rows for c in row) for b in doc.blocks
+    ):
+        raise RejectedInput("HTML page has no report content")
+    return doc
+
+
+def _parse(text: str) -> lxml_html.HtmlElement:
     parser = safe_html_parser()
     try:
         root = lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
@@ -98,34 +137,20 @@ def read_html(path: str, data: bytes, sha256: str) -> Document:
         # the rest of the page; a truncated report must not pass as a whole one.
         if err.type_name == "ERR_RESOURCE_LIMIT":
             raise RejectedInput(f"HTML page exceeds parser limits: {err.message}")
+    return root
 
-    doc = Document(source_path=path, sha256=sha256, file_type="html")
-    title_el = root.find(".//title")
-    if title_el is not None:
-        title = _norm(title_el.text_content()).strip()
-        if title:
-            doc.metadata["html_title"] = title
 
+def _body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     body = root.find("body")
-    if body is None:
-        body = root
-    # A portal page that frames the report: say where the report is, if nothing else is.
-    frames = [el.get("src", "").strip() for el in body.iter("iframe", "frame", "embed", "object")]
-    if frames:
-        doc.metadata["html_frames"] = " ".join(f or "(no src)" for f in frames)
+    return root if body is None else body
+
+
+def _article(body: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The element holding the article: junk and chrome removed, the CMS wrapper or the largest block."""
     _remove_junk(body)
     preferred = _preferred_root(body)
     _remove_chrome(body, keep=preferred)
-    content = preferred if preferred is not None else _largest_block(body)
-    doc.metadata["html_content_root"] = _describe(content)
-
-    flow = _Flow(doc.blocks)
-    flow.run(content)
-    if not any(
-        isinstance(b, Paragraph) or any(c.text for row in b.rows for c in row) for b in doc.blocks
-    ):
-        raise RejectedInput("HTML page has no report content")
-    return doc
+    return preferred if preferred is not None else _largest_block(body)
 
 
 # -- encoding ------------------------------------------------------------------------

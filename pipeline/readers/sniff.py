@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
+from pipeline.readers.js_strings import looks_like_script
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MARKDOWN_SNIFF_BYTES = 65536
+# Markdown by its own marks at the start of a line: an ATX heading (`## 一、总体情况`) or a
+# pipe table's separator row (`|---|---|`); a text dump of a report has neither.
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]*\S", re.M)
+_MD_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|[ \t|:-]*$", re.M)
 
 
 def sniff(data: bytes) -> str:
-    """Return one of: pdf, docx (any zip), doc (OLE or RTF), html, txt, empty, binary."""
+    """Return one of: pdf, docx (any zip), doc (OLE or RTF), html, md, txt, empty, binary."""
     if not data or not data.strip():
         return "empty"
     head = data[:2048]
@@ -24,7 +33,14 @@ def sniff(data: bytes) -> str:
     if text is None:
         return "binary"
     low = text.lower()
-    if "<html" in low or "<!doctype html" in low or "<body" in low or "<table" in low or "<meta" in low:
+    if "<html" in low or "<!doctype html" in low or "<body" in low or "<meta" in low:
+        return "html"
+    if looks_like_script(text):
+        return "html"  # an article served as a script (content.js): the HTML reader reads its strings
+    # Markdown from a converter may open with pages of plain text before its first table.
+    if is_markdown(_as_text(data[:MARKDOWN_SNIFF_BYTES]) or text):
+        return "md"
+    if "<table" in low:
         return "html"
     return "txt"
 
@@ -42,3 +58,7 @@ def _as_text(head: bytes) -> str | None:
             if exc.start >= len(head) - 4:
                 return head[: exc.start].decode(enc, "ignore")
     return None
+
+
+def is_markdown(text: str) -> bool:
+    return bool(_MD_SEPARATOR.search(text) or _MD_HEADING.search(text))
