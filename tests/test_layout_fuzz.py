@@ -46,26 +46,26 @@ def _check(rep: Report, fmt: str) -> None:
         assert_reads_back(rep, fmt, Path(tmp))
 
 
-@_settings(30)
+@_settings(15)
 @given(_drawn("docx"))
 def test_docx_layouts_read_back(rep: Report) -> None:
     _check(rep, "docx")
 
 
-@_settings(30)
+@_settings(15)
 @given(_drawn("html"))
 def test_html_layouts_read_back(rep: Report) -> None:
     _check(rep, "html")
 
 
-@_settings(30)
+@_settings(20)
 @given(_drawn("txt"))
 def test_text_layouts_read_back(rep: Report) -> None:
     _check(rep, "txt")
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
-@_settings(2)  # LibreOffice starts for each document (~10-25 s on a busy machine); `make fuzz` does many
+@_settings(1)  # LibreOffice starts for each document (~10-25 s on a busy machine); `make fuzz` does many
 @given(_drawn("pdf"))
 def test_pdf_layouts_read_back(rep: Report) -> None:
     _check(rep, "pdf")
