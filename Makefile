@@ -11,7 +11,7 @@ DEMO_EXTRACTED := demo-extracted
 STAMP   := $(VENV)/.installed
 APT_PKGS := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim antiword fonts-wqy-zenhei poppler-utils
 
-.PHONY: run test bench lint setup system-deps samples clean help
+.PHONY: run test bench lint setup system-deps samples clean help fuzz
 
 help:
 	@echo "make run    - set up, ingest raw/ into $(DEMO_DB), print an agency x year comparison"
@@ -58,6 +58,12 @@ test: setup
 
 bench: setup
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# The layout fuzzer's long run: the property tests with many more examples, then the
+# survey of the unrestricted strategy by failure class and layout (FUZZ_ARGS=--examples N).
+fuzz: setup
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(BIN)/python -m pytest -p no:cacheprovider tests/test_layout_fuzz.py; \
+	  status=$$?; $(BIN)/python -m tests.fuzz.survey $(FUZZ_ARGS); exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests scripts

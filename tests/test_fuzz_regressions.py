@@ -1,0 +1,86 @@
+"""Minimal layouts the layout fuzzer (tests/fuzz) found gongkai reading wrong, one per
+failure class, each kept as an explicit case.
+
+Each case is marked xfail(strict=True) with its failure class while the extractor gets
+it wrong: when a fix makes one pass, the strict mark fails the suite, and the fixer
+removes the mark here and the class in tests/fuzz/classes.py (which keeps the property
+tests in tests/test_layout_fuzz.py away from it). Every case has a control: the same
+document without the one feature, which must read back exactly today.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.fuzz.check import assert_reads_back
+from tests.fuzz.classes import known_failures
+from tests.fuzz.fixed import fixed_values
+from tests.fuzz.truth import Layout, Report
+
+
+def _report(template: str = "2021", agency: str = "东州市西城区经济技术开发区管委会", **layout: object) -> Report:
+    year = 2024 if template == "2021" else 2020
+    return Report(agency, year, template, fixed_values(template), Layout(**layout))
+
+
+def _t4_zero(rep: Report) -> Report:
+    """行政复议 all zero: its row of a transposed t4 prints no digit."""
+    zero = {k: 0 for k in rep.values if k.startswith("t4.reconsideration.")}
+    return dataclasses.replace(rep, values={**rep.values, **zero})
+
+
+# (id, file type, report with the failing feature, the same report without it)
+CASES: list[tuple[str, str, Report, Report, str]] = [
+    ("title_broken_inside_agency_name", "docx", _report(title_break=5), _report(title_break=20),
+     "title broken inside the agency name"),
+    ("title_broken_inside_agency_name_html", "html", _report("2019", "江城市档案馆", title_break=3),
+     _report("2019", "江城市档案馆", title_break=10), "title broken inside the agency name"),
+    ("appendix_t4_as_two_tables", "docx", _report("2019", placement="appendix", t4_style="split"),
+     _report("2019", placement="appendix"), "appendix: t4 as two tables"),
+    ("appendix_t3_two_row_header", "html", _report("2019", placement="appendix", t3_header="two_rows"),
+     _report("2019", t3_header="two_rows"), "appendix: t3 without 申请人情况 row"),
+    ("appendix_t3_flat_header", "docx", _report(placement="appendix", t3_header="flat"),
+     _report(t3_header="flat"), "appendix: t3 without 申请人情况 row"),
+    ("t4_transposed_row_without_digits", "docx", _t4_zero(_report(t4_style="transposed", zero_styles=("—",))),
+     _t4_zero(_report(t4_style="transposed")), "t4 transposed: row without digits"),
+    ("t4_transposed_blank_row_html", "html", _t4_zero(_report(t4_style="transposed", zero_styles=("blank",))),
+     _t4_zero(_report(t4_style="transposed", zero_styles=("0",))), "t4 transposed: row without digits"),
+    ("txt_appendix_t3_flat_header", "txt", _report("2019", placement="appendix", t3_header="flat"),
+     _report("2019", t3_header="flat"), "appendix: t3 without 申请人情况 row"),
+    ("title_broken_inside_guanyu", "txt", _report("2019", "江城市档案馆", title_form="guanyu", title_break=7),
+     _report("2019", "江城市档案馆", title_form="guanyu", title_break=8), "title broken inside the agency name"),
+    ("txt_t3_group_label_rows", "txt", _report(t3_rows="grouprow"), _report(t3_rows="joined"),
+     "txt: t3 group label rows"),
+    ("txt_tab_separated_rows", "txt", _report(text_style="rows"), _report(),
+     "txt: tab-separated rows"),
+    ("markdown_pipe_tables", "md", _report(), _report(), "markdown pipe tables"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "rep", "cls"), [
+    pytest.param(fmt, bad, cls, id=name, marks=pytest.mark.xfail(strict=True, reason=cls))
+    for name, fmt, bad, _, cls in CASES])
+def test_fuzz_regression(fmt: str, rep: Report, cls: str, tmp_path: Path) -> None:
+    assert cls in known_failures(rep, fmt)  # the property tests must be kept away from it
+    assert_reads_back(rep, fmt, tmp_path)
+
+
+@pytest.mark.parametrize(("fmt", "rep"), [
+    pytest.param(fmt, good, id=f"{name}_control") for name, fmt, _, good, _ in CASES if fmt != "md"])
+def test_fuzz_regression_control(fmt: str, rep: Report, tmp_path: Path) -> None:
+    """The same document without the failing feature reads back exactly, and lies outside every class."""
+    assert known_failures(rep, fmt) == []
+    assert_reads_back(rep, fmt, tmp_path)
+
+
+@pytest.mark.parametrize(("fmt", "unit", "amount"), [("docx", "万元", "5949.088667"), ("html", "元", "12.345678"),
+                                                     ("txt", "万元", "0.000001")])
+def test_money_keeps_every_printed_digit(fmt: str, unit: str, amount: str, tmp_path: Path) -> None:
+    """Issue 9 class 4 at extraction: 万元 to six decimals (元 with 角/分) read back exactly."""
+    rep = _report(money_unit=unit)
+    rep = dataclasses.replace(rep, values={**rep.values, "t2.fees.amount": Decimal(amount)})
+    assert_reads_back(rep, fmt, tmp_path)
