@@ -214,6 +214,8 @@ def main() -> None:
               f"({ref['pages'] / ref['seconds']:.1f} pages/s); gongkai / plain = {ratio:.2f}x")
     n, facts, secs = load_speed([f for k, fs in types.items() if k in ("docx", "txt", "html") for f in fs][:10])
     print(f"\nload: {n} records, {facts} facts in {secs:.2f}s = {facts / secs:,.0f} facts/s")
+    if a.ocr:  # the scan matrix: cells right and flagged per variant, seconds per page
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_ocr.py")], check=False)
 
 
 if __name__ == "__main__":
