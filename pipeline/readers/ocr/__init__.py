@@ -23,16 +23,11 @@ from pipeline.readers.ocr.cells import assign, clean_digits, page_lines
 from pipeline.readers.ocr.grid import find_tables
 from pipeline.readers.ocr.model import OcrCell, OcrLine, OcrPage, OcrTable, OcrWord
 
-__all__ = ["OcrCell", "OcrLine", "OcrPage", "OcrTable", "OcrWord", "REVIEW_CONFIDENCE", "clean_digits",
+__all__ = ["OcrCell", "OcrLine", "OcrPage", "OcrTable", "OcrWord", "clean_digits",
            "ensure_engine", "find_tables", "ocr_image", "ocr_pdfium_page", "seal_free_gray"]
 
 ensure_engine = engine.ensure_engine
 
-# A value read with a confidence under this is sent to review (`ocr.low_confidence`).
-# RapidOCR's score is the mean character probability: on the scan matrix of
-# scripts/bench_ocr.py every misread cell scored under 97 and 99.6% of the right ones
-# above it.
-REVIEW_CONFIDENCE = 97.0
 # Red ink: red exceeds green and blue by this much (a seal ~170; black or grey print
 # under 15).
 _RED_TINT = 60
