@@ -61,8 +61,15 @@ CASES: list[tuple[str, str, Report, Report, str]] = [
 ]
 
 
+# Cases the extractor reads right since the issue 9 fixes (Markdown reader; a title line is
+# only a title): plain regression tests now. Their class still keeps the property tests away
+# from the wider family until those are shown to pass too.
+FIXED = {"title_broken_inside_guanyu", "markdown_pipe_tables"}
+
+
 @pytest.mark.parametrize(("fmt", "rep", "cls"), [
-    pytest.param(fmt, bad, cls, id=name, marks=pytest.mark.xfail(strict=True, reason=cls))
+    pytest.param(fmt, bad, cls, id=name,
+                 marks=() if name in FIXED else pytest.mark.xfail(strict=True, reason=cls))
     for name, fmt, bad, _, cls in CASES])
 def test_fuzz_regression(fmt: str, rep: Report, cls: str, tmp_path: Path) -> None:
     assert cls in known_failures(rep, fmt)  # the property tests must be kept away from it
