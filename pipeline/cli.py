@@ -73,6 +73,9 @@ def out() -> Console:
     return Console(highlight=False) if sys.stdout.isatty() else Console(width=200, highlight=False)
 
 
+_stdout = out  # for verbs whose --out option shadows the name
+
+
 def say(msg: str) -> None:
     err.print(Text(one_line(msg)))
 
@@ -420,7 +423,7 @@ def crawl(
     """Fetch the report pages and attachments the sources list; record every fetch in the database."""
     from pipeline.crawl.commands import crawl_command
 
-    raise typer.Exit(crawl_command(out(), err, sources, raw, db, log_json))
+    raise typer.Exit(crawl_command(_stdout(), err, sources, raw, db, log_json))
 
 
 @app.command()
@@ -436,7 +439,7 @@ def run(
     """Crawl, extract and load in one go, under a lock (for cron or a systemd timer)."""
     from pipeline.crawl.commands import run_command
 
-    raise typer.Exit(run_command(out(), err, sources, raw, db, out, log_json, _jobs(jobs), timeout))
+    raise typer.Exit(run_command(_stdout(), err, sources, raw, db, out, log_json, _jobs(jobs), timeout))
 
 
 def main() -> None:
