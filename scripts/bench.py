@@ -222,8 +222,6 @@ def main() -> None:
     n, facts, secs = load_speed([f for k, fs in types.items() if k in ("docx", "txt", "html") for f in fs][:10])
     print(f"\ngongkai load (the whole verb, JSON reading included): {n} records, {facts} facts in {secs:.2f}s "
           f"= {facts / secs:,.0f} facts/s")
-    if a.ocr:  # the scan matrix: cells right and flagged per variant, seconds per page
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_ocr.py")], check=False)
 
 
 if __name__ == "__main__":
