@@ -62,7 +62,7 @@ bench: setup
 # The layout fuzzer's long run: the property tests with many more examples, then the
 # survey of the unrestricted strategy by failure class and layout (FUZZ_ARGS=--examples N).
 fuzz: setup
-	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(BIN)/python -m pytest -p no:cacheprovider tests/test_layout_fuzz.py; \
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz/test_layout.py; \
 	  status=$$?; $(BIN)/python -m tests.fuzz.survey $(FUZZ_ARGS); exit $$status
 
 lint: $(STAMP)

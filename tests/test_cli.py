@@ -17,8 +17,7 @@ from rich.cells import cell_len
 from typer.testing import CliRunner, Result
 
 from pipeline.cli import app
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 
 def gk(*args: str | Path, env: dict[str, str] | None = None) -> Result:

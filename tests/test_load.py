@@ -11,6 +11,7 @@ from pipeline.db import connect, query
 from pipeline.load import DuplicateFact, load_folder, load_records
 from pipeline.process import process_file
 from pipeline.record import write_record
+from tests.paths import ROOT
 
 
 def _variant(src: Path, dst: Path, date: str, new_requests: str | None = None) -> Path:
@@ -125,8 +126,8 @@ def test_blank_total_column_offers_derived_values(tmp_path: Path) -> None:
 
     from pipeline import spec
     from pipeline.process import process_document
+    from tests.extract.test_extract import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
     from tests.kit import make_report
-    from tests.test_extract_text import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
 
     rep = make_report(random.Random(8), "江城市某某局", 2023, scale=300)
     cols = spec.col_keys("2021", "t3")
@@ -169,8 +170,8 @@ def test_derived_values_are_labelled_with_the_rule_that_derived_them(tmp_path: P
 
     from pipeline import spec
     from pipeline.process import process_document
+    from tests.extract.test_extract import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
     from tests.kit import make_report
-    from tests.test_extract_text import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
 
     rep = make_report(random.Random(8), "江城市某某局", 2023, scale=300)
     cols = spec.col_keys("2021", "t3")
@@ -230,7 +231,7 @@ def test_load_of_5000_records_stays_under_a_fixed_memory_ceiling(tmp_path: Path,
         sha = f"{i:064x}"
         (out / f"{sha}.json").write_text(text.replace(rec.sha256, sha), encoding="utf-8")
     run = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(out), str(tmp_path / "g.duckdb")],
-                         capture_output=True, text=True, timeout=1800, cwd=Path(__file__).resolve().parent.parent)
+                         capture_output=True, text=True, timeout=1800, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     got = json.loads(run.stdout.strip().splitlines()[-1])
     assert (got["inserted"], got["facts"]) == (n, n * len(rec.facts))

@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline.extract import extract_document
 from pipeline.process import process_document, process_file
 from pipeline.readers import read_bytes, read_document
-from tests.test_extract_text import T3_HEADER, _doc, _numbers, _t3_rows
+from tests.extract.test_extract import T3_HEADER, _doc, _numbers, _t3_rows
 
 
 def _unbalanced() -> object:

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from pipeline import spec
 from pipeline.process import process_file
 from tests.kit import SynthReport, make_report, write_docx, write_html, write_txt
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 
 def _samples_module():  # scripts/ is not a package; load make_samples.py by path

@@ -16,7 +16,8 @@ from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 RAW = ROOT / "raw"
 MANIFEST = ROOT / "scripts" / "samples-manifest.csv"
 

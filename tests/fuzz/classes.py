@@ -1,8 +1,8 @@
 """Failure classes found by the fuzzer: which layout feature a difference comes from.
 
 Each class is a predicate over the drawn report and the file type, named after the
-xfail(strict=True) regression case in tests/test_fuzz_regressions.py that records it.
-The property tests (tests/test_layout_fuzz.py) draw only documents outside every class,
+xfail(strict=True) regression case in tests/fuzz/test_regressions.py that records it.
+The property tests (tests/fuzz/test_layout.py) draw only documents outside every class,
 so they stay green while the extractor gets these wrong; the survey (`make fuzz`) draws
 everything and counts each class. When the extractor is fixed, drop the class here and
 the xfail mark there.

@@ -1,7 +1,7 @@
 """Hypothesis strategies for reports and layouts, with their own defaults.
 
 `reports(**restrict)` draws a whole document. Keyword restrictions narrow a dimension to
-the values gongkai reads right today (see tests/test_layout_fuzz.py, where each
+the values gongkai reads right today (see tests/fuzz/test_layout.py, where each
 exclusion names the xfail regression case that records it).
 """
 

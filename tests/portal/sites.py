@@ -101,7 +101,7 @@ def _trs(site: Site, off: Site, files: dict[str, bytes]) -> None:
         "五里街道2022年政府信息公开工作年度报告",
         '<a href="./P020230118_1.docx">附件1</a> <a href="./P020230118_2.doc">附件2</a>'))
     site.add("/xxgk/ndbg/202301/P020230118_1.docx", files["pdf_as_docx"], content_type="application/octet-stream")
-    files["doc"] = OLE + b"\x00" * 504  # stored, not read: reading .doc is test_read_doc's
+    files["doc"] = OLE + b"\x00" * 504  # stored, not read: reading .doc is tests/readers/test_doc_reader.py
     site.add("/xxgk/ndbg/202301/P020230118_2.doc", files["doc"], content_type="application/msword")
     # A same-host redirect; the page's relative links resolve against where it landed.
     site.add("/old/ndbg/t20230119_202.html", location="/xxgk/ndbg/2023new/t20230119_202.html")

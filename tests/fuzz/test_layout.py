@@ -3,7 +3,7 @@ agency, year, template and every cell — as .docx, HTML, plain text and PDF.
 
 The strategy is restricted to what gongkai reads right today only by excluding the
 failure classes recorded in tests/fuzz/classes.py; each class names its xfail case in
-tests/test_fuzz_regressions.py. Markdown is excluded whole (class `markdown pipe tables`,
+tests/fuzz/test_regressions.py. Markdown is excluded whole (class `markdown pipe tables`,
 case `markdown_pipe_tables`): no .md document reads today.
 
 Bounded for `make test` (derandomized, no example database, so CI is repeatable);

@@ -1,7 +1,7 @@
 """The kit's PDF and .doc writers: a generated report read back to exactly its numbers.
 
 (The .docx, .html and .txt writers have their round trips in test_roundtrip.py; the layout
-variants of the PDF writer are exercised in test_adversarial_pdf.py.)
+variants of the PDF writer are exercised in tests/readers/test_pdf_adversarial.py.)
 """
 
 from __future__ import annotations

@@ -31,8 +31,9 @@ from pipeline.load import load_records
 from pipeline.process import process_file
 from pipeline.record import Fact, Record
 from tests.kit import pdf_builders as pb
+from tests.paths import FIXTURES
 
-REAL = Path(__file__).parent / "fixtures" / "real"
+REAL = FIXTURES / "real"
 SLUGS = sorted(p.name for p in REAL.iterdir() if (p / "truth.json").is_file())
 
 # ---------------------------------------------------------------- failure classes of today

@@ -11,8 +11,9 @@ import pytest
 
 from pipeline.process import process_file
 from tests.kit.pdf_builders import image_only_pdf
+from tests.paths import FIXTURES
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = FIXTURES
 TRUTH = json.loads((FIX / "huaian-city-2024.truth.json").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.process import process_file
+from tests.paths import FIXTURES
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = FIXTURES
 TRUTH = json.loads((FIX / "huaian-city-2024.truth.json").read_text(encoding="utf-8"))
 
 

@@ -4,7 +4,7 @@ failure class, each kept as an explicit case.
 Each case is marked xfail(strict=True) with its failure class while the extractor gets
 it wrong: when a fix makes one pass, the strict mark fails the suite, and the fixer
 removes the mark here and the class in tests/fuzz/classes.py (which keeps the property
-tests in tests/test_layout_fuzz.py away from it). Every case has a control: the same
+tests in tests/fuzz/test_layout.py away from it). Every case has a control: the same
 document without the one feature, which must read back exactly today.
 """
 

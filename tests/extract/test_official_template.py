@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pipeline import spec
 from pipeline.process import process_file
+from tests.paths import FIXTURES
 
-TEMPLATE = Path(__file__).parent / "fixtures" / "official-template-2021.docx"
+TEMPLATE = FIXTURES / "official-template-2021.docx"
 
 
 def test_every_key_found_and_blank_means_zero() -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from PIL import Image
 
-FIX = Path(__file__).parent / "fixtures"
+from tests.paths import FIXTURES
+
+FIX = FIXTURES
 
 
 def test_trace_png_outlines_the_printed_cell(tmp_path: Path) -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.paths import ROOT
 from tests.portal import Site, article, listing
 from tests.portal.sites import docx_bytes, html_bytes
 
-ROOT = Path(__file__).resolve().parent.parent
 GONGKAI = [sys.executable, "-m", "pipeline"]
 # Runs the real CLI with one change: loading stops for a while inside its transaction,
 # after writing a marker, so the test can kill it there.

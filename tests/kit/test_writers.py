@@ -32,9 +32,8 @@ from tests.kit import (
 from tests.kit.composer import PTable
 from tests.kit.report import APPLICANT_COLS, T3_COLS, T3_RESULT_ROWS, T4_OUTCOMES, T4_ROWS
 from tests.kit.txt_writer import txt_text
+from tests.paths import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
 TEMPLATE = FIXTURES / "official-template-2021.docx"
 WUHAN = FIXTURES / "wuhan-qiaokou-archives-2024.txt"
 

@@ -8,20 +8,20 @@ import io
 import json
 import shutil
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from test_read_pdf import T3_COLS, T3_ROWS
 
 from pipeline.model import RejectedInput
 from pipeline.normalize import squash
 from pipeline.readers import ocr
 from pipeline.readers.pdf_reader import read_pdf
 from tests.kit import pdf_builders as pb
+from tests.paths import FIXTURES
+from tests.readers.test_pdf_reader import T3_COLS, T3_ROWS
 
 needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None or "chi_sim" not in ocr.tesseract_languages(),
@@ -123,7 +123,7 @@ def test_image_only_pdf_read_by_ocr() -> None:
 def test_real_report_pages_scanned() -> None:
     """表三 of the huaian report (pages 4-5) as bitmaps: every number of the truth
     file comes back in its grid cell, and the table is joined across the pages."""
-    fixtures = Path(__file__).parent / "fixtures"
+    fixtures = FIXTURES
     data = pb.image_only_pdf((fixtures / "huaian-city-2024.pdf").read_bytes(), dpi=200, pages=[3, 4])
     facts = json.loads((fixtures / "huaian-city-2024.truth.json").read_text(encoding="utf-8"))["facts"]
     truth = {(f["row_key"], f["col_key"]): f["value"] for f in facts if f["table_id"] == "t3"}

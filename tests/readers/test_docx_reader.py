@@ -14,8 +14,8 @@ from docx.oxml.ns import nsdecls
 from pipeline.model import Paragraph, Table
 from pipeline.readers import read_document
 from pipeline.readers.docx_reader import read_docx
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE = FIXTURES / "official-template-2021.docx"
 
 

@@ -22,8 +22,8 @@ from pipeline.readers.pdf import read_pdf
 from pipeline.readers.pdf.layout import Line, Word, is_page_number
 from pipeline.readers.pdf.pages import needs_ocr
 from tests.kit import pdf_builders as pb
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 HUAIAN = FIXTURES / "huaian-city-2024.pdf"
 HUAIAN_TRUTH = FIXTURES / "huaian-city-2024.truth.json"
 

@@ -15,8 +15,8 @@ from pipeline.process import process_file
 from pipeline.record import Fact, Record
 from pipeline.validate import RULES, validate_record
 from pipeline.validate.catalogue import CATALOGUE, STAGES, finding, value_finding
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
 # Namespaces of rule ids; a literal like "meta.year" in these is either an id or a cell.
 NAMESPACES = ("file", "reader", "document", "table", "template", "value", "ocr", "t2", "t3", "t4", "meta",
