@@ -36,17 +36,36 @@ def _summary(console: Console, crawl: CrawlResult, log: JsonLog) -> None:
     console.print(t)
 
 
-def crawl_command(console: Console, err: Console, sources: Path, raw: Path, db: Path,
-                  log_json: Path | None) -> int:
+def _open(err: Console, sources: Path, log_json: Path | None) -> tuple[list, JsonLog] | None:
+    """The sources and the JSON log both verbs start from; None (reason printed) if the file is bad."""
     try:
         srcs = load_sources(sources)
     except SourcesError as exc:
         err.print(str(exc))
+        return None
+    return srcs, JsonLog(log_json)
+
+
+def _locked(err: Console, log: JsonLog, exc: Locked) -> int:
+    err.print(f"{exc}: not starting a second run")
+    log.write("locked", reason=str(exc), exit=EXIT_LOCKED)
+    return EXIT_LOCKED
+
+
+def crawl_command(console: Console, err: Console, sources: Path, raw: Path, db: Path,
+                  log_json: Path | None) -> int:
+    opened = _open(err, sources, log_json)
+    if opened is None:
         return 2
-    log = JsonLog(log_json)
+    srcs, log = opened
     try:
-        result = crawl_only(srcs, raw, db, log)
-        _summary(console, result, log)
+        # The same lock as `run`: a crawl beside a scheduled run would write the same raw/
+        # files and manifest rows twice.
+        with run_lock(db):
+            result = crawl_only(srcs, raw, db, log)
+            _summary(console, result, log)
+    except Locked as exc:
+        return _locked(err, log, exc)
     finally:
         log.close()
     return EXIT_SOURCE_FAILED if any(s.failed for s in result.sources) else 0
@@ -54,12 +73,10 @@ def crawl_command(console: Console, err: Console, sources: Path, raw: Path, db: 
 
 def run_command(console: Console, err: Console, sources: Path, raw: Path, db: Path, extracted: Path,
                 log_json: Path | None, jobs: int, timeout: int) -> int:
-    try:
-        srcs = load_sources(sources)
-    except SourcesError as exc:
-        err.print(str(exc))
+    opened = _open(err, sources, log_json)
+    if opened is None:
         return 2
-    log = JsonLog(log_json)
+    srcs, log = opened
     try:
         with run_lock(db):
             log.write("start", db=str(db), sources=[s.name for s in srcs])
@@ -70,8 +87,6 @@ def run_command(console: Console, err: Console, sources: Path, raw: Path, db: Pa
             log.write("end", exit=res.exit_code, new_reports=res.loaded_new, rejected=res.rejected)
             return res.exit_code
     except Locked as exc:
-        err.print(f"{exc}: not starting a second run")
-        log.write("locked", reason=str(exc), exit=EXIT_LOCKED)
-        return EXIT_LOCKED
+        return _locked(err, log, exc)
     finally:
         log.close()

@@ -150,3 +150,19 @@ def test_sigkill_in_loading_and_a_second_run_at_once(site: Site, tmp_path: Path)
     assert third.returncode == 0, third.stdout + third.stderr
     rows = _reports(tmp_path / "g.duckdb")
     assert [(a, y) for a, y, _ in rows] == EXPECTED  # each report once, nothing lost
+
+
+def test_crawl_refuses_beside_a_run(site: Site, tmp_path: Path) -> None:
+    """`crawl` takes the run lock too: beside a running `run` it writes nothing and exits 4."""
+    from pipeline.crawl.run import run_lock
+
+    sources = _sources(tmp_path / "s.toml", site)
+    args = ["crawl", "--sources", str(sources), "--db", str(tmp_path / "g.duckdb"), "--raw", str(tmp_path / "raw")]
+    sent = sum(site.sent.values())
+    with run_lock(tmp_path / "g.duckdb"):
+        held = subprocess.run(GONGKAI + args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert held.returncode == 4 and "another gongkai run" in held.stderr, held.stdout + held.stderr
+    assert sum(site.sent.values()) == sent and not (tmp_path / "raw").exists()
+    free = subprocess.run(GONGKAI + args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert free.returncode == 0, free.stdout + free.stderr
+    assert sum(site.sent.values()) > sent
