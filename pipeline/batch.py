@@ -77,11 +77,11 @@ def _walk(top: Path, found: Discovery, seen_dirs: set[tuple[int, int]]) -> None:
 
 @dataclass
 class Outcome:
-    path: Path
+    path: Path | str  # a str when the document was named by URL (a Dask run)
     sha256: str
     status: str
     reason: str | None
-    record_path: Path | None
+    record_path: Path | str | None  # a str: the record's place in a shared store
     skipped: bool = False  # already extracted
 
 

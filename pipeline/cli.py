@@ -19,6 +19,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,6 +35,7 @@ from typer.core import TyperGroup
 from pipeline import __version__
 from pipeline.batch import DEFAULT_TIMEOUT, Outcome
 from pipeline.db import DEFAULT_DB, DatabaseUnusable
+from pipeline.record import Record
 from pipeline.settings import Settings
 
 
@@ -107,7 +109,10 @@ TimeoutOpt = Annotated[int, typer.Option("--timeout", help="Seconds one file may
 ForceOpt = Annotated[bool, typer.Option(help="Extract again even when a record exists.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 AgencyOpt = Annotated[str | None, typer.Option(help="Only agencies whose name contains this.")]
-PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")]
+DocsArg = Annotated[list[str], typer.Argument(help="Files or folders (recursive); with --executor dask also fsspec URLs (s3://…).")]
+StoreOpt = Annotated[str, typer.Option("--out", help="Where records go: a folder, or with --executor dask an fsspec URL every worker can reach.", envvar="GONGKAI_EXTRACTED")]
+ExecutorOpt = Annotated[str, typer.Option("--executor", help="local (worker processes here) or dask (a dask.distributed cluster).")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="With --executor dask: tcp://HOST:PORT of a running scheduler (default: a LocalCluster of -j workers here).", envvar="GONGKAI_SCHEDULER")]
 
 
 def _jobs(j: int) -> int:
@@ -129,37 +134,98 @@ def _writable_folder(folder: Path) -> None:
         raise fail(f"cannot write records to {folder}: {exc.strerror or type(exc).__name__}") from exc
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How an extract runs: where (executor, scheduler, workers), where records go, and the
+    per-document options."""
+
+    out: str
+    executor: str = "local"
+    scheduler: str | None = None
+    jobs: int = 0
+    force: bool = False
+    timeout: int = DEFAULT_TIMEOUT
+    settings: Settings = field(default_factory=Settings)
+
+    def check(self, paths: list[str]) -> None:
+        """Usage errors in the first second, in one line (exit 2)."""
+        from pipeline.executors import EXECUTORS
+        from pipeline.executors.store import is_url
+
+        if self.executor not in EXECUTORS:
+            raise fail(f"--executor is one of {', '.join(EXECUTORS)}, not {self.executor!r}")
+        if self.scheduler and self.executor != "dask":
+            raise fail("--scheduler needs --executor dask")
+        if self.executor != "dask" and any(is_url(p) for p in [*paths, self.out]):
+            raise fail("documents or records named by URL need --executor dask")
+
+
 class Batch:
     """One extract run over files and folders: what was found, what became of each file."""
 
-    def __init__(self, paths: list[Path]) -> None:
-        from pipeline.batch import discover
+    def __init__(self, paths: list[str], plan: Plan) -> None:
+        from pipeline.executors.store import discover_any
 
+        plan.check(paths)
         try:
-            found = discover(paths)
+            found = discover_any(paths)
         except FileNotFoundError as exc:
             raise fail(f"no such file or folder: {exc}") from exc
-        self.files = found.files
+        self.files: list[Path | str] = found.files
         self.unreadable = found.unreadable
         self.outcomes: list[Outcome] = []
+        self.plan = plan
         for path, why in self.unreadable:
             say(f"unreadable {path}: {why}")
         if not self.files:
             raise fail("no files found in " + ", ".join(map(str, paths)), 1)
+        _writable_store(plan.out)
 
-    def run(self, out_dir: Path, jobs: int, force: bool, quiet: bool, timeout: int, settings: Settings) -> None:
-        from pipeline.batch import extract_many
-
+    def run(self, quiet: bool) -> Iterator[Outcome]:
+        """Extract, with a progress bar fed by the outcomes as they finish; yields each."""
         with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TextColumn("{task.description}"), console=err,
                       disable=quiet or not err.is_terminal) as prog:
             task = prog.add_task("", total=len(self.files))
-            for o in extract_many(self.files, out_dir, jobs=_jobs(jobs), force=force, timeout=timeout,
-                                  settings=settings):
+            for o in self._outcomes():
                 self.outcomes.append(o)
-                prog.update(task, advance=1, description=o.path.name[:40])
+                prog.update(task, advance=1, description=str(o.path).rsplit("/", 1)[-1][:40])
                 if o.status == "rejected":
                     say(f"rejected {o.path}: {o.reason}")
+                yield o
+
+    def _outcomes(self) -> Iterator[Outcome]:
+        p = self.plan
+        if p.executor == "local":
+            from pipeline.batch import extract_many
+
+            yield from extract_many([Path(f) for f in self.files], Path(p.out), jobs=_jobs(p.jobs),
+                                    force=p.force, timeout=p.timeout, settings=p.settings)
+            return
+        from pipeline.executors.dask_run import dask_client, describe, extract_on_dask
+        from pipeline.executors.store import RecordStore
+
+        with dask_client(p.scheduler, _jobs(p.jobs)) as client:
+            say(describe(client))
+            yield from extract_on_dask(client, self.files, RecordStore(p.out), p.force, p.timeout, p.settings)
+
+    def records(self, quiet: bool, damaged: list[tuple[Path, str]]) -> Iterator[Record]:
+        """Each record as its document finishes, read back from where the worker wrote it:
+        the loader is fed while the batch runs. A damaged record is listed in `damaged`."""
+        from pipeline.executors.store import RecordStore, is_url
+        from pipeline.load import iter_record_files
+
+        store = RecordStore(self.plan.out)
+        for o in self.run(quiet):
+            if o.record_path is None:
+                continue
+            if not is_url(str(o.record_path)):
+                yield from iter_record_files([Path(o.record_path)], damaged)
+                continue
+            try:
+                yield store.read(str(o.record_path))
+            except Exception as exc:  # a malformed record: reported, the rest load
+                damaged.append((Path(str(o.record_path)), one_line(f"{type(exc).__name__}: {exc}")[:200]))
 
     @property
     def failed(self) -> bool:
@@ -183,8 +249,17 @@ class Batch:
         for path, why in self.unreadable:
             print(f"unreadable {path}: {why}")
 
-    def record_paths(self) -> Iterator[Path]:
-        return (o.record_path for o in self.outcomes if o.record_path)
+
+def _writable_store(out: str) -> None:
+    from pipeline.executors.store import RecordStore, is_url
+
+    if not is_url(out):
+        _writable_folder(Path(out))
+        return
+    try:
+        RecordStore(out).prepare()
+    except Exception as exc:  # any fsspec backend's error: one line, exit 2
+        raise fail(f"cannot write records to {out}: {one_line(exc)}") from exc
 
 
 def _report_damaged(damaged: list[tuple[Path, str]]) -> None:
@@ -196,12 +271,13 @@ def _report_damaged(damaged: list[tuple[Path, str]]) -> None:
 
 
 @app.command()
-def extract(paths: PathsArg, out: OutOpt = Path("extracted"), jobs: JobsOpt = 0, force: ForceOpt = False,
-            quiet: QuietOpt = False, timeout: TimeoutOpt = DEFAULT_TIMEOUT) -> None:
+def extract(paths: DocsArg, out: StoreOpt = "extracted", jobs: JobsOpt = 0, force: ForceOpt = False,
+            quiet: QuietOpt = False, timeout: TimeoutOpt = DEFAULT_TIMEOUT, executor: ExecutorOpt = "local",
+            scheduler: SchedulerOpt = None) -> None:
     """Read and extract documents into OUT (one JSON record per document); no database."""
-    batch = Batch(paths)
-    _writable_folder(out)
-    batch.run(out, jobs, force, quiet, timeout, Settings())
+    batch = Batch(paths, Plan(out, executor, scheduler, jobs, force, timeout))
+    for _ in batch.run(quiet):
+        pass
     batch.summary()
     raise typer.Exit(1 if batch.failed else 0)
 
@@ -231,20 +307,20 @@ def load(
 
 
 @app.command()
-def ingest(paths: PathsArg, db: DbOpt = Path(DEFAULT_DB), out: OutOpt = Path("extracted"), jobs: JobsOpt = 0,
-           force: ForceOpt = False, quiet: QuietOpt = False, timeout: TimeoutOpt = DEFAULT_TIMEOUT) -> None:
-    """Extract then load: the whole pipeline for a batch of files."""
+def ingest(paths: DocsArg, db: DbOpt = Path(DEFAULT_DB), out: StoreOpt = "extracted", jobs: JobsOpt = 0,
+           force: ForceOpt = False, quiet: QuietOpt = False, timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+           executor: ExecutorOpt = "local", scheduler: SchedulerOpt = None) -> None:
+    """Extract then load: the whole pipeline for a batch of files (the loader is fed as
+    records arrive, one writer, one transaction)."""
     from pipeline.db import connect
-    from pipeline.load import iter_record_files, load_records
+    from pipeline.load import load_records
 
-    batch = Batch(paths)
-    _writable_folder(out)
+    batch = Batch(paths, Plan(out, executor, scheduler, jobs, force, timeout))
     # The database first: a locked or unusable one fails now, not after an hour of extraction.
     con = connect(db)
+    damaged: list[tuple[Path, str]] = []
     try:
-        batch.run(out, jobs, force, quiet, timeout, Settings())
-        damaged: list[tuple[Path, str]] = []
-        res = load_records(con, iter_record_files(batch.record_paths(), damaged), replace=force)
+        res = load_records(con, batch.records(quiet, damaged), replace=force)
     finally:
         con.close()
     _report_damaged(damaged)
