@@ -75,4 +75,4 @@ samples: $(STAMP)
 	-@git status --short -- raw scripts/samples-manifest.csv
 
 clean:
-	rm -rf $(DEMO_DB) $(DEMO_DB).wal $(DEMO_EXTRACTED) .pytest_cache
+	rm -rf $(DEMO_DB) $(DEMO_DB).wal $(DEMO_DB).snapshot* $(DEMO_EXTRACTED) .pytest_cache

@@ -6,8 +6,9 @@ errors), 2 usage error (bad option, missing path or database, unwritable folder)
 database error (locked by another process, damaged file); run: 4 another run holds the
 lock, 5 a source failed.
 
-Readers (`check`, `compare`, `missing`) open the database read-only and run no DDL, so
-they run beside each other, beside a notebook and never block a writer's lock for long.
+Readers (`check`, `compare`, `missing`, …) open the snapshot the last load published
+(pipeline.snapshot) read-only and run no DDL, so they run beside each other, beside a
+notebook and beside a writer.
 Every message on stderr is one whole line (logs are read with grep, not a terminal).
 """
 
@@ -25,7 +26,6 @@ from typing import Annotated, Any
 
 import duckdb
 import typer
-from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
@@ -289,16 +289,13 @@ def load(
     replace: Annotated[bool, typer.Option(help="Reload records already in the database.")] = False,
 ) -> None:
     """Load every record in extracted/ into the database (one transaction; reruns change nothing)."""
-    from pipeline.db import connect
     from pipeline.load import load_folder
+    from pipeline.snapshot import writing
 
     if not src.is_dir():
         raise fail(f"no such folder: {src}")
-    con = connect(db)
-    try:
+    with writing(db) as con:  # publishes the readers' snapshot once loaded
         res = load_folder(con, src, replace=replace)
-    finally:
-        con.close()
     _report_damaged(res.damaged)
     print(f"loaded into {db}: {res.inserted} new, {res.replaced} replaced, {res.unchanged} unchanged"
           + (f", {len(res.damaged)} damaged records moved aside" if res.damaged else "")
@@ -312,17 +309,14 @@ def ingest(paths: DocsArg, db: DbOpt = Path(DEFAULT_DB), out: StoreOpt = "extrac
            executor: ExecutorOpt = "local", scheduler: SchedulerOpt = None) -> None:
     """Extract then load: the whole pipeline for a batch of files (the loader is fed as
     records arrive, one writer, one transaction)."""
-    from pipeline.db import connect
     from pipeline.load import load_records
+    from pipeline.snapshot import writing
 
     batch = Batch(paths, Plan(out, executor, scheduler, jobs, force, timeout))
     # The database first: a locked or unusable one fails now, not after an hour of extraction.
-    con = connect(db)
     damaged: list[tuple[Path, str]] = []
-    try:
+    with writing(db) as con:  # publishes the readers' snapshot once loaded
         res = load_records(con, batch.records(quiet, damaged), replace=force)
-    finally:
-        con.close()
     _report_damaged(damaged)
     batch.summary()
     print(f"database {db}: {res.inserted} new, {res.replaced} replaced, {res.unchanged} unchanged")
@@ -423,35 +417,6 @@ def _check_tables(rows: list[dict[str, Any]], totals: list[tuple]) -> None:
 
 
 @app.command()
-def compare(
-    db: DbOpt = Path(DEFAULT_DB),
-    agency: AgencyOpt = None,
-    wide: Annotated[bool, typer.Option(help="Every column (template, scope, carried over/forward).")] = False,
-) -> None:
-    """Agency × year: new requests, granted, handled, reconsiderations, lawsuits (current reports)."""
-    from pipeline.db import reading
-    from pipeline.queries.compare import common_prefix, compare_rows
-
-    with reading(db) as con:
-        heads, rows = compare_rows(con, agency, wide)
-    # Agency names share their region (江城市…): printed once in the title, so that the
-    # part that differs is what the agency column shows.
-    prefix = "" if wide else common_prefix([r[0] for r in rows])
-    title = "agency × year (current reports)" + (f"; agencies of {prefix}…" if prefix else "")
-    # Light rules and one space between columns: the narrow table fits 80 columns with
-    # agency names of up to about 15 characters left after the shared prefix.
-    t = RichTable(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), pad_edge=False,
-                  collapse_padding=True)
-    for h in heads:
-        t.add_column(h, justify="left" if h in ("agency", "scope", "status") else "right",
-                     overflow="fold", no_wrap=h != "agency")
-    for r in rows:
-        name = (r[0] or "")[len(prefix):]
-        t.add_row(name, *["" if v is None else str(v) for v in r[1:]])
-    out().print(t)
-
-
-@app.command()
 def missing(db: DbOpt = Path(DEFAULT_DB), agency: AgencyOpt = None) -> None:
     """Agencies with no report for a year between their first report and the newest year loaded."""
     from pipeline.db import reading
@@ -516,6 +481,10 @@ def run(
     from pipeline.crawl.commands import run_command
 
     raise typer.Exit(run_command(_stdout(), err, sources, raw, db, out, log_json, _jobs(jobs), timeout))
+
+
+# The comparison verbs (agencies, query, trend, compare, coverage, export) live in their own module.
+from pipeline.compare import commands as _compare_commands  # noqa: E402,F401
 
 
 def main() -> None:

@@ -26,16 +26,33 @@ class DatabaseUnusable(Exception):
     another version of the code. The message is one line for the user."""
 
 
+# Every SQL file a writer applies, in order (the crawl tables and the comparison views
+# refer to `reports`): all of them make up the version a reader checks.
+SQL_FILES: tuple[tuple[str, str], ...] = (
+    ("pipeline.sql", "schema.sql"),
+    ("pipeline.crawl", "schema.sql"),
+    ("pipeline.sql", "views.sql"),
+    ("pipeline.sql", "compare.sql"),
+    ("pipeline.sql", "report_wide.sql"),
+)
+
+
 @cache
-def sql_file(name: str) -> str:
-    return resources.files("pipeline.sql").joinpath(name).read_text(encoding="utf-8")
+def sql_file(name: str, package: str = "pipeline.sql") -> str:
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
 
 
 @cache
 def sql_version() -> str:
-    """Changes whenever the schema or the views change, so a reader can tell."""
-    text = sql_file("schema.sql") + "\n-- views --\n" + sql_file("views.sql")
+    """Changes whenever any SQL file changes (schema, crawl tables, views), so a reader can tell."""
+    text = "".join(f"\n-- {pkg}/{name} --\n" + sql_file(name, pkg) for pkg, name in SQL_FILES)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def apply_sql(con: duckdb.DuckDBPyConnection) -> None:
+    """Every SQL file, in order (each is idempotent)."""
+    for pkg, name in SQL_FILES:
+        con.execute(sql_file(name, pkg))
 
 
 def connect(path: str | Path = DEFAULT_DB, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -49,8 +66,7 @@ def connect(path: str | Path = DEFAULT_DB, read_only: bool = False) -> duckdb.Du
     try:
         if _stored_version(con) != sql_version():
             con.execute("BEGIN TRANSACTION")
-            con.execute(sql_file("schema.sql"))
-            con.execute(sql_file("views.sql"))
+            apply_sql(con)
             con.execute("CREATE TABLE IF NOT EXISTS gongkai_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
             con.execute("INSERT OR REPLACE INTO gongkai_meta VALUES ('sql_version', ?)", [sql_version()])
             con.execute("COMMIT")
@@ -61,18 +77,27 @@ def connect(path: str | Path = DEFAULT_DB, read_only: bool = False) -> duckdb.Du
 
 
 def connect_reader(path: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
-    """Read-only, no DDL; refuses a missing file (DuckDB would create it) and a database
-    whose schema or views are not this code's."""
+    """The database file itself, read-only, no DDL; refuses a missing file (DuckDB would
+    create it) and a database whose schema or views are not this code's."""
     path = Path(path)
     if not path.is_file():
-        raise DatabaseUnusable(f"no database at {path}: run gongkai ingest (or load) first")
-    con = duckdb.connect(str(path), read_only=True)
+        raise DatabaseUnusable(missing_message(path))
+    return open_checked(path, path)
+
+
+def missing_message(path: Path) -> str:
+    return f"no database at {path}: run gongkai ingest (or load) first"
+
+
+def open_checked(file: Path, db: Path) -> duckdb.DuckDBPyConnection:
+    """Open `file` (the database `db` or its snapshot) read-only and check its SQL version."""
+    con = duckdb.connect(str(file), read_only=True)
     try:
         stored = _stored_version(con)
         if stored != sql_version():
             made = "an older gongkai" if stored is None else f"another gongkai (views version {stored})"
-            raise DatabaseUnusable(f"database {path} was made by {made}; this code expects views version "
-                                   f"{sql_version()}: run gongkai load --db {path} to update it")
+            raise DatabaseUnusable(f"database {db} was made by {made}; this code expects views version "
+                                   f"{sql_version()}: run gongkai load --db {db} to update it")
     except BaseException:
         con.close()
         raise
@@ -80,9 +105,12 @@ def connect_reader(path: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def reading(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A reader's connection, closed however the block ends."""
-    con = connect_reader(path)
+def reading(path: str | Path, live: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A reader's connection (the published snapshot unless `live`), closed however the
+    block ends."""
+    from pipeline.snapshot import open_reader
+
+    con = open_reader(Path(path), live=live)
     try:
         yield con
     finally:
@@ -90,12 +118,13 @@ def reading(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _stored_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'gongkai_meta'"
-                      ).fetchone()
-    if not has or not has[0]:
+    # fetchall, not fetchone: an unfinished result holds a DuckDB 2.x connection (a later
+    # register() on it fails).
+    has = query(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'gongkai_meta'")
+    if not has[0][0]:
         return None
-    row = con.execute("SELECT value FROM gongkai_meta WHERE key = 'sql_version'").fetchone()
-    return row[0] if row else None
+    row = query(con, "SELECT value FROM gongkai_meta WHERE key = 'sql_version'")
+    return row[0][0] if row else None
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:

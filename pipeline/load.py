@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.agencies import refresh_agencies, refresh_indicators
 from pipeline.batch import TEMP_PREFIX, clean_stale_temp
 from pipeline.db import query
 from pipeline.load_tables import FINDINGS, REPORTS, TABLES, Columns, TableSpec
@@ -163,6 +164,10 @@ def _move_staged(con: duckdb.DuckDBPyConnection, now: datetime, total: int, res:
                 con.execute(f"INSERT INTO {t.name} BY NAME SELECT * FROM {_stage(t)}")
             _recompute_versions(con)
             _crossyear(con, agencies)
+            # The comparison tables follow from the reports: indicators of the reports
+            # loaded now, the agency table (ids, names, regions, aliases) whole.
+            refresh_indicators(con, [rid for (rid,) in query(con, f"SELECT report_id FROM {_stage(REPORTS)}")])
+            refresh_agencies(con)
         con.execute("INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [uuid.uuid4().hex, now, datetime.now(UTC).replace(tzinfo=None), total,
                      res.inserted, res.replaced, res.unchanged])

@@ -87,15 +87,12 @@ class RunResult:
 
 
 def record_crawl(db: Path, result: CrawlResult) -> None:
-    from pipeline.db import connect
+    from pipeline.snapshot import writing
 
-    con = connect(db)
-    try:
+    with writing(db) as con:  # publishes the readers' snapshot
         con.execute("BEGIN TRANSACTION")
         write_entries(con, result.run_id, result.entries)
         con.execute("COMMIT")
-    finally:
-        con.close()
 
 
 def crawl_only(sources: list[Source], raw: Path, db: Path, log: JsonLog,
@@ -120,23 +117,20 @@ def run(sources: list[Source], raw: Path, db: Path, extracted: Path, log: JsonLo
         timeout: int = 600, settings: FetchSettings | None = None) -> RunResult:
     """Crawl, extract and load. The caller holds run_lock."""
     from pipeline.batch import extract_many
-    from pipeline.db import connect
     from pipeline.load import load_records
     from pipeline.record import read_record
+    from pipeline.snapshot import writing
 
     crawl = crawl_sources(sources, raw, settings, on_entry=log.entry)
     outcomes = list(extract_many(crawl.reports, extracted, jobs=jobs, timeout=timeout))
     records = [read_record(o.record_path) for o in outcomes if o.record_path]
     _agency_from_source(records, crawl, sources)
-    con = connect(db)
-    try:
+    with writing(db) as con:  # publishes the readers' snapshot
         ensure_schema(con)
         res = load_records(con, records)
         con.execute("BEGIN TRANSACTION")
         write_entries(con, crawl.run_id, crawl.entries)
         con.execute("COMMIT")
-    finally:
-        con.close()
     out = RunResult(crawl, rejected=sum(o.status == "rejected" for o in outcomes),
                     loaded_new=res.inserted, unchanged=res.unchanged)
     return out

@@ -1,0 +1,1 @@
+"""Comparison queries over agencies, regions and years (shared by the CLI and pipeline.api)."""

@@ -1,0 +1,129 @@
+"""Comparison at scale: a synthetic database of N reports (default 100,000, about 20 million
+facts) built through the real loading path (pipeline.load.load_records, in batches, as
+`gongkai load` does), then the snapshot publish time and the latency of trend, compare (one
+region-year), coverage and export to Parquet, each the median of several runs on the
+published snapshot. Goals: loading ≥ 1,000,000 facts/s, each query < 200 ms.
+
+    python scripts/bench_compare.py [--reports 20000] [--batch 2000] [--db /tmp/x.duckdb]
+
+Record generation is not timed (it stands in for extraction); only load_records is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+YEARS = list(range(2019, 2025))
+DEPTS = ("人民政府办公室", "档案馆", "生态环境局", "教育局", "公安局", "民政局", "财政局", "人力资源和社会保障局",
+         "自然资源和规划局", "住房和城乡建设局", "交通运输局", "卫生健康委员会", "市场监督管理局", "统计局",
+         "医疗保障局", "应急管理局", "水务局", "农业农村局", "文化和旅游局", "退役军人事务局")
+
+
+def agency_names(n: int) -> list[str]:
+    """n agencies spread over the real counties of the division table."""
+    from pipeline.regions.divisions import divisions
+
+    counties = sorted((d for ds in divisions().names["county"].values() for d in ds if d.code),
+                      key=lambda d: d.code)
+    out = []
+    for i in range(n):
+        c = counties[(i // len(DEPTS)) * 7 % len(counties)]
+        out.append(f"{c.city or c.province}{c.name}{DEPTS[i % len(DEPTS)]}")
+    return out
+
+
+def records(n: int, seed: int = 1) -> Iterator:
+    from pipeline import spec
+    from pipeline.record import Fact, Record
+
+    rng = random.Random(seed)
+    keys = {fmt: [(i.table_id, i.row_key, i.col_key, i.unit) for i in spec.items(fmt)] for fmt in spec.FORMATS}
+    names = agency_names(n // len(YEARS) + 1)
+    for k in range(n):
+        name, year = names[k // len(YEARS)], YEARS[k % len(YEARS)]
+        fmt = "2019" if year < 2021 else "2021"
+        facts = []
+        for t, r, c, unit in keys[fmt]:
+            v: int | Decimal = Decimal(rng.randrange(0, 10**6)) / 100 if unit == "万元" else rng.randrange(0, 50)
+            facts.append(Fact(t, r, c, v, "number", str(v), unit))
+        yield Record(sha256=f"{k:064x}", source_path=f"/bench/{k}.txt", file_type="txt", status="ok",
+                     metadata={"title": f"{name}{year}年政府信息公开工作年度报告", "agency": name, "year": year,
+                               "format_version": fmt, "scope": "agency", "published_on": f"{year + 1}-01-20"},
+                     facts=facts, provenance={"extractor": "bench"})
+
+
+def timed(fn: Callable[[], object], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reports", type=int, default=100_000)
+    ap.add_argument("--batch", type=int, default=2000, help="records per load_records call")
+    ap.add_argument("--db", default=None, help="database file (default: a temporary one)")
+    a = ap.parse_args()
+    from pipeline.compare import queries as q
+    from pipeline.compare.export import export
+    from pipeline.db import connect
+    from pipeline.load import load_records
+    from pipeline.snapshot import open_reader, publish
+
+    tmp = tempfile.TemporaryDirectory(prefix="gongkai-bench-compare-")
+    db = Path(a.db) if a.db else Path(tmp.name) / "bench.duckdb"
+    con = connect(db)
+    load_s = 0.0
+    facts = 0
+    it = records(a.reports)
+    while True:
+        batch = [r for _, r in zip(range(a.batch), it, strict=False)]
+        if not batch:
+            break
+        facts += sum(len(r.facts) for r in batch)
+        t = time.perf_counter()
+        load_records(con, batch)
+        load_s += time.perf_counter() - t
+    print(f"loaded {a.reports:,} reports, {facts:,} facts in {load_s:.1f}s: {facts / load_s:,.0f} facts/s "
+          f"({a.reports / load_s:,.0f} reports/s; goal 1,000,000 facts/s)")
+    pub = publish(con, db)
+    con.close()
+    print(f"snapshot published in {pub * 1000:.0f} ms ({db.stat().st_size / 2**20:,.0f} MiB)")
+    r = open_reader(db)
+    agency = r.execute("SELECT name FROM agencies ORDER BY agency_id LIMIT 1").fetchone()[0]
+    city = r.execute("SELECT city FROM agencies WHERE city IS NOT NULL GROUP BY city "
+                     "ORDER BY count(*) DESC, city LIMIT 1").fetchone()[0]
+    n_city = len(q.compare(r, region=city, year=2024))
+    out = Path(tmp.name) / "export.parquet"
+    results = {
+        f"trend ({agency})": timed(lambda: q.trend(r, agency)),
+        f"compare ({city} 2024, {n_city} agencies)": timed(lambda: q.compare(r, region=city, year=2024,
+                                                                             sort="granted")),
+        f"coverage ({city} 2019-2025)": timed(lambda: q.coverage(r, region=city, years=q.Years(2019, 2025))),
+        f"export to parquet ({city}, tidy)": timed(lambda: export(r, out, "parquet", region=city)),
+    }
+    for name, ms in results.items():
+        print(f"{name:60} {ms:8.1f} ms {'ok' if ms < 200 else 'over the 200 ms goal'}")
+    t = time.perf_counter()
+    n = export(r, out, "parquet")
+    print(f"export to parquet (everything, tidy): {n:,} rows in {time.perf_counter() - t:.1f}s")
+    r.close()
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
