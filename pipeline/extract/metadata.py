@@ -120,9 +120,19 @@ def find_title(lines: list[str]) -> tuple[str, str, int] | None:
             for rx in _TITLES:
                 m = rx.search(joined)
                 if m and len(m.group(0)) <= 80 and _title_line(joined, m):
+                    if width == 1 and m.start("agency") == 0 and i > 0 and _NAME_FRAGMENT.fullmatch(head[i - 1]):
+                        # The line above is the start of the name (a title broken inside
+                        # the agency): the whole title is the two lines.
+                        joined = head[i - 1] + joined
+                        m = rx.search(joined) or m
                     agency = _TITLE_PREFIX.sub("", m["agency"]).strip("《》“”\"")
                     return m.group(0), agency, _year(m["year"])
     return None
+
+
+# A line that can only be the first part of a title broken inside the agency name: a few
+# CJK characters, no digit, no punctuation, no date (a 文号, 附件1 or a dated line is not).
+_NAME_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,20}")
 
 
 def _title_line(line: str, m: re.Match[str]) -> bool:

@@ -393,6 +393,11 @@ def parse_t4(rows: list[Row], found: Found) -> None:
     got: set[str] = set()
     for i, row in enumerate(rows):
         if any(columns.label_key(t, "t4") for t in row.texts) and not _has_numbers(row):
+            # A transposed table's first group row may print no digit (all blank or dashed):
+            # it is a value row once the header above it has named every outcome.
+            if not got and _t4_row_group(row) and _parse_t4_transposed(
+                    rows[i:], [r.anchor_texts() for r in header], found):
+                return
             header.append(row)
             continue
         if not got and not header and not _has_numbers(row):

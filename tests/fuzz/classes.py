@@ -12,23 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.normalize import nfkc
-from tests.fuzz.cells import printed
 from tests.fuzz.check import Outcome
-from tests.fuzz.compose import title_text
-from tests.fuzz.tables import T4_COLS, T4_GROUPS
 from tests.fuzz.truth import Report
-
-
-def _title_break_inside_agency(rep: Report, fmt: str) -> bool:
-    # test_title_broken_inside_agency_name: only the second line's part of the name is kept.
-    cut = rep.layout.title_break
-    if cut is None or cut >= len(title_text(rep)):
-        return False
-    start = title_text(rep).find(rep.agency)
-    # 关于 right after the name counts as part of it: cut between 关 and 于, the agency is 于.
-    end = start + len(rep.agency) + (2 if rep.layout.title_form == "guanyu" else 0)
-    return start < cut < end
 
 
 def _appendix_t4_split(rep: Report, fmt: str) -> bool:
@@ -40,15 +25,6 @@ def _appendix_t3_short_header(rep: Report, fmt: str) -> bool:
     # test_appendix_t3_two_row_header, test_appendix_t3_flat_header: t3 without the
     # 申请人情况 header row, in an appendix (no 三、 heading right above it), is not found.
     return rep.layout.placement == "appendix" and rep.layout.t3_header in ("two_rows", "flat")
-
-
-def _t4_transposed_empty_row(rep: Report, fmt: str) -> bool:
-    # test_t4_transposed_row_without_digits: a transposed t4 row whose five cells are all
-    # zero printed blank or as a dash (no digit in the row) is dropped.
-    if rep.layout.t4_style != "transposed":
-        return False
-    return any(not any(ch.isdigit() for c in T4_COLS for ch in nfkc(printed(rep, f"t4.{g}.{c}")))
-               for g in T4_GROUPS)
 
 
 def _txt_group_rows(rep: Report, fmt: str) -> bool:
@@ -67,10 +43,8 @@ def _markdown(rep: Report, fmt: str) -> bool:
 
 
 CLASSES: dict[str, Callable[[Report, str], bool]] = {
-    "title broken inside the agency name": _title_break_inside_agency,
     "appendix: t4 as two tables": _appendix_t4_split,
     "appendix: t3 without 申请人情况 row": _appendix_t3_short_header,
-    "t4 transposed: row without digits": _t4_transposed_empty_row,
     "txt: t3 group label rows": _txt_group_rows,
     "txt: tab-separated rows": _txt_tab_rows,
     "markdown pipe tables": _markdown,
