@@ -131,8 +131,10 @@ def find_title(lines: list[str]) -> tuple[str, str, int] | None:
 
 
 # A line that can only be the first part of a title broken inside the agency name: a few
-# CJK characters, no digit, no punctuation, no date (a 文号, 附件1 or a dated line is not).
-_NAME_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,20}")
+# CJK characters, no digit, no punctuation, no date (a 文号, 附件1 or a dated line is not),
+# and none of the words of the lines that stand above titles (附件, a portal's column name
+# 政府信息公开年报, a 红头 …文件, a breadcrumb's 首页/当前位置).
+_NAME_FRAGMENT = re.compile(r"(?!.*(?:附件|附表|信息公开|年报|报告|目录|首页|位置|文件|通知|公告))[\u4e00-\u9fff]{1,20}")
 
 
 def _title_line(line: str, m: re.Match[str]) -> bool:

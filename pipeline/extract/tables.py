@@ -104,6 +104,15 @@ def _content_kind(row: Row) -> str | None:
     if any(k in ("litigation_direct", "litigation_after_reconsideration") for k in keys) or \
             sum(k in ("upheld", "corrected", "pending") for k in keys) >= 2:
         return "t4"
+    # 行政复议 or 行政诉讼 alone across a table's top: table 四 printed as two tables
+    if keys and all(k in columns.TOP_LEVEL["t4"] for t, k in zip(row.texts, keys, strict=True) if t.strip()) \
+            and any(keys):
+        return "t4"
+    # table 三 printed without its 申请人情况 band: the applicant columns are its header
+    # (自然人 and the organisations); no other table names them.
+    t3cols = {columns.label_key(t, "t3") for t in row.texts} & set(columns.CANONICAL["t3"])
+    if "natural_person" in t3cols and len(t3cols) >= 2 and not _has_numbers(row):
+        return "t3"
     return None
 
 
@@ -309,6 +318,11 @@ def parse_t3(rows: list[Row], found: Found) -> None:
             grid = grid_positions(header, "t3")
         positions = grid.get(n)
         label_cells = row.cells[: positions[0][0]] if positions else row.cells[: max(0, n - 7)]
+        if cols is not None and not positions and n < 8 and not _has_numbers(row) \
+                and not any(columns.label_key(t, "t3") for t in row.texts):
+            # below the header, a short row without numbers is a label only (a group's
+            # heading printed on a row of its own): every cell is label
+            label_cells = row.cells
         label = _RESULTS_HEADING.sub("", norm_label("".join(_dedupe([c.text for c in label_cells]))))
         if "小计" in label:
             continue  # a group subtotal: its leaves carry the numbers
@@ -327,6 +341,8 @@ def parse_t3(rows: list[Row], found: Found) -> None:
                 cols = columns.CANONICAL["t3"]
         group = g
         if is_group:
+            if len(label_cells) == n:
+                continue  # the group's heading on a row of its own: its leaves follow
             if group == "other":
                 rkey = "other"
             else:

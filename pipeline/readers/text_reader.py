@@ -1,8 +1,12 @@
-"""Plain-text dumps of a .docx in the style of the shared sample.
+"""Plain-text dumps of a .docx in the style of the shared sample, or of a spreadsheet.
 
 Narrative lines are unindented; a table is a run of tab-prefixed lines, one cell per
 line, with one blank line between rows. An unindented line that directly follows a
 cell line (no blank in between) continues that cell (a label broken over lines).
+
+The other common export prints a table one row a line, cells separated by tabs (merged
+cells left empty): a line with a tab inside it, not only in front, is such a row, and a
+run of them is one table.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ def read_text(path: str, data: bytes, sha256: str) -> Document:
     rows: list[list[str]] = []
     row: list[str] = []
     in_table = False
+    row_mode = False  # the table being read is printed a row a line
     prev_cell = False  # the previous line was a cell line
 
     def close_table() -> None:
@@ -28,6 +33,16 @@ def read_text(path: str, data: bytes, sha256: str) -> Document:
         rows, row = [], []
 
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if _is_row_line(line):
+            if in_table and not row_mode:
+                close_table()
+            in_table, row_mode, prev_cell = True, True, False
+            rows.append([c.strip() for c in line.split("\t")])
+            continue
+        if in_table and row_mode:
+            # a row table ends at the first line that is not a row
+            close_table()
+            in_table = row_mode = False
         if line.startswith("\t"):
             in_table = True
             row.append(line[1:].strip())
@@ -54,3 +69,10 @@ def read_text(path: str, data: bytes, sha256: str) -> Document:
     if in_table:
         close_table()
     return doc
+
+
+def _is_row_line(line: str) -> bool:
+    """A tab-separated row: a tab after some text, or two tabs or more (a cell line is one
+    tab in front of its text)."""
+    body = line.rstrip("\n")
+    return "\t" in body.lstrip("\t") or (body.count("\t") >= 2 and body.strip("\t") == "" and len(body) > 1)

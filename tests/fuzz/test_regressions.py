@@ -67,7 +67,9 @@ CASES: list[tuple[str, str, Report, Report, str]] = [
 # shown to pass too.
 FIXED = {"title_broken_inside_guanyu", "markdown_pipe_tables",
          "title_broken_inside_agency_name", "title_broken_inside_agency_name_html",
-         "t4_transposed_row_without_digits", "t4_transposed_blank_row_html"}
+         "t4_transposed_row_without_digits", "t4_transposed_blank_row_html",
+         "appendix_t4_as_two_tables", "appendix_t3_two_row_header", "appendix_t3_flat_header",
+         "txt_appendix_t3_flat_header", "txt_t3_group_label_rows", "txt_tab_separated_rows"}
 
 
 @pytest.mark.parametrize(("name", "fmt", "rep", "cls"), [
