@@ -233,12 +233,13 @@ _ENTRIES: tuple[Rule, ...] = (
     # ------------------------------------------------------------------ report: table 3
     Rule(
         "t3.blank_column", "report", "warning",
-        "Table 3: a whole column is printed blank (the total column while the applicant columns "
-        "hold numbers, or all applicant columns while the total column does); reported once.",
-        "表三：整列空白（总计列空白而申请人各列有数字，或申请人各列空白而总计列有数字）；仅报告一次。",
+        "Table 3: a column is printed blank (the total column, wholly or in some rows, while the "
+        "applicant columns hold numbers, or all applicant columns while the total column does); "
+        "reported once.",
+        "表三：列空白（总计列整列或部分行空白而申请人各列有数字，或申请人各列空白而总计列有数字）；仅报告一次。",
         "Table 3: the {column} is printed blank while {other} hold numbers; "
         "reported once instead of cell by cell{derived_en}.",
-        "表三：{column_zh}整列空白，而{other_zh}有数字；仅报告一次，不逐格报错{derived_zh}。",
+        "表三：{column_zh}空白，而{other_zh}有数字；仅报告一次，不逐格报错{derived_zh}。",
         ("t3.*",),
     ),
     Rule(

@@ -61,6 +61,10 @@ class _Ctx:
     # Values of cells in blank lines, derived as sums; None when a part is unreadable.
     derived: dict[str, Number | None] = field(default_factory=dict)
     blank_total_col: bool = False
+    # Result rows whose 总计 cells are all blank while the summary rows print theirs (a
+    # total column filled in only for 一, 二, (七) and 四): blank is not 0, so these are
+    # derived too. One blank total among printed ones is a gap, checked cell by cell.
+    blank_total_rows: tuple[str, ...] = ()
     blank_total_row: bool = False
     blank_applicant_cols: bool = False
     blank_t4_totals: bool = False
@@ -156,8 +160,12 @@ def _context(rec: Record) -> _Ctx:
             key = _k("t3", "total", c)
             if key in facts and not (c == "total" and ctx.blank_total_col):
                 ctx.derived[key] = _sum_or_none(ctx, [_k("t3", r, c) for r in results])
-    if ctx.blank_total_col:
-        for r in rows:
+    result_totals = [_k("t3", r, "total") for r in results]
+    if not ctx.blank_total_col and not ctx.blank_applicant_cols and _all_empty(facts, result_totals) \
+            and _any_nonzero(ctx, [_k("t3", r, c) for r in results for c in APPLICANT_COLS]):
+        ctx.blank_total_rows = tuple(r for r in results if _k("t3", r, "total") in facts)
+    if ctx.blank_total_col or ctx.blank_total_rows:
+        for r in rows if ctx.blank_total_col else ctx.blank_total_rows:
             key = _k("t3", r, "total")
             if key in facts:
                 ctx.derived[key] = _sum_or_none(ctx, [_k("t3", r, c) for c in APPLICANT_COLS])
@@ -209,8 +217,22 @@ def _t3_blank_column(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
             column="total column (总计)",
             other="the applicant columns",
             derived_en="; its values are derivable as the sum of the six applicant columns",
-            column_zh="“总计”列",
+            column_zh="“总计”列整列",
             other_zh="申请人各列",
+            derived_zh="；其数值可由六个申请人列相加得出",
+        )
+    if ctx.blank_total_rows:
+        cells = [_k("t3", r, "total") for r in ctx.blank_total_rows]
+        yield make_finding(
+            info,
+            cells,
+            None,
+            "",
+            column=f"total column (总计) in {len(cells)} rows ({', '.join(ctx.blank_total_rows)})",
+            other="their applicant columns",
+            derived_en="; their values are derivable as the sum of the six applicant columns",
+            column_zh=f"“总计”列中{len(cells)}行的单元格",
+            other_zh="这些行的申请人各列",
             derived_zh="；其数值可由六个申请人列相加得出",
         )
     if ctx.blank_applicant_cols:
@@ -227,7 +249,7 @@ def _t3_blank_column(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
             column="six applicant columns",
             other="the total column",
             derived_en="; the split by applicant cannot be derived",
-            column_zh="六个申请人列",
+            column_zh="六个申请人列整列",
             other_zh="“总计”列",
             derived_zh="；按申请人的分项无法推得",
         )

@@ -475,6 +475,27 @@ def test_partly_blank_total_column_is_checked_cell_by_cell() -> None:
     assert sorted(ids(found)) == ["t3.results_sum", "t3.row_total"]
 
 
+def test_total_column_blank_in_every_result_row_is_derived_and_still_checked() -> None:
+    """总计 printed only for 一, 二, (七) and 四 (a real Shanghai layout): blank is not 0, so
+    the result rows' totals are derived, reported once, and (七) is checked against them."""
+    v = base_values()
+    results = ["granted", "partially_granted", "unavailable.not_held", OTHER_SPLIT[-1]]  # the non-zero ones
+    empty = [k[:-len(".natural_person")] + ".total" for k in v if k.startswith("t3.") and k.endswith(".natural_person")
+             and k.split(".")[1] not in ("new_received", "carried_over", "total", "carried_forward")]
+    for k in empty:
+        v[k] = 0
+    rec = record(v, kinds=blank(empty))
+    found = validate_record(rec)
+    assert [(f.rule_id, f.severity, sorted(f.cells)) for f in found] == [("t3.blank_column", "warning", sorted(empty))]
+    assert {d.key: d.value for d in derived_values(rec)} == {
+        f"t3.{r}.total": sum(int(v[k] or 0) for k in cols(r)) for r in results}
+    # (七) no longer agrees with the derived totals: the rule says so
+    v["t3.granted.commercial"] = 2
+    found = validate_record(record(v, kinds=blank(empty)))
+    assert [(f.rule_id, f.cells[0]) for f in found if f.severity == "error"] == [
+        ("t3.results_sum", "t3.total.commercial"), ("t3.results_sum", "t3.total.total")]
+
+
 def test_t4_blank_totals() -> None:
     v = base_values()
     totals = [f"t4.{g}.total" for g in T4_GROUPS]
