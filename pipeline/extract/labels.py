@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline import spec
 from pipeline.normalize import norm_label
@@ -43,6 +43,7 @@ def fuzzy_find(text: str, pat: str) -> int:
     return -1
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its arguments; labels repeat across reports
 def match(text: str, table_id: str, kind: str, prefix: str | None = None) -> str | None:
     key = _match(text, table_id, kind, prefix, exact=True)
     return key if key is not None else _match(text, table_id, kind, prefix, exact=False)
