@@ -1,7 +1,9 @@
 """Word 2007+ (.docx) reports into the document model.
 
-python-docx opens the package (relationships, content types, styles, core
-properties), but paragraphs and tables are read from the body XML directly:
+The parts the reader needs (main document, styles, headers, core properties) are read
+straight from the zip (pipeline.readers.docx_package); a package that path does not read
+exactly as python-docx would goes through python-docx's `Package.open` instead. Either
+way paragraphs and tables are read from the body XML directly:
 python-docx's `row.cells` repeats merged cells without saying which grid position
 is the anchor, and its paragraph text includes text boxes and deleted revisions,
 neither of which belongs in a report's reading order.
@@ -19,12 +21,14 @@ import zipfile
 
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.coreprops import CoreProperties
 from docx.opc.part import PartFactory
 from docx.package import Package
 from docx.parts.document import DocumentPart
 from lxml import etree
 
 from pipeline.model import Cell, Document, Paragraph, RejectedInput, Table
+from pipeline.readers.docx_package import R_ID, WordParts, read_parts
 from pipeline.readers.safety import (
     OLE_MAGIC,
     is_encrypted_ooxml,
@@ -87,6 +91,32 @@ _OTHER_ZIPS = (
 def read_docx(path: str, data: bytes, sha256: str) -> Document:
     """Read a .docx (or .docm/.dotx) into a Document of paragraphs and tables."""
     _check_container(data)
+    parts = _direct_parts(data)
+    if parts is not None:
+        return _read_direct(path, sha256, parts)
+    return _read_with_python_docx(path, data, sha256)
+
+
+def _direct_parts(data: bytes) -> WordParts | None:
+    """The parts straight from the zip (the fast path), or None when the package is one
+    python-docx should judge (see pipeline.readers.docx_package)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return read_parts(zf, WORD_MAIN_TYPES)
+    except Exception:  # Unusual, or anything else odd: python-docx decides, as it always did
+        return None
+
+
+def _read_direct(path: str, sha256: str, parts: WordParts) -> Document:
+    reader = _BodyReader(parts.styles)
+    doc = Document(source_path=path, sha256=sha256, file_type="docx")
+    reader.read_blocks(parts.document.find(W + "body"), doc)
+    doc.metadata.update(_props_metadata(parts.core))
+    header = _direct_header_text(parts)
+    return _finish(doc, reader, header)
+
+
+def _read_with_python_docx(path: str, data: bytes, sha256: str) -> Document:
     try:
         package = Package.open(io.BytesIO(data))
         part = package.main_document_part
@@ -107,7 +137,10 @@ def read_docx(path: str, data: bytes, sha256: str) -> Document:
     body = document.element.body
     reader.read_blocks(body, doc)
     doc.metadata.update(_core_metadata(document))
-    header = _header_text(document)
+    return _finish(doc, reader, _header_text(document))
+
+
+def _finish(doc: Document, reader: _BodyReader, header: str) -> Document:
     if header:
         doc.metadata["docx_header"] = header
     if reader.text_boxes:
@@ -168,9 +201,16 @@ def _style_names(document: DocxDocument) -> dict[str | None, str]:
 
 def _core_metadata(document: DocxDocument) -> dict[str, str]:
     """Title and dates from docProps/core.xml: a hint to the report year when the text is vague."""
-    out: dict[str, str] = {}
     try:
         props = document.core_properties
+    except Exception:  # malformed core properties are not worth rejecting a report
+        return {}
+    return _props_metadata(props)
+
+
+def _props_metadata(props: CoreProperties) -> dict[str, str]:
+    out: dict[str, str] = {}
+    try:
         values = {
             "docx_title": props.title,
             "docx_author": props.author,
@@ -183,6 +223,29 @@ def _core_metadata(document: DocxDocument) -> dict[str, str]:
         if value:
             out[key] = str(value)
     return out
+
+
+def _direct_header_text(parts: WordParts) -> str:
+    """_header_text over the directly read parts: the same sections, the same order (first
+    page header, then the default one), the same paragraph text (python-docx's)."""
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    lines: list[str] = []
+    body = parts.document.find(W + "body")
+    sects = [s for p in body.findall(W + "p") for s in p.findall(f"{W}pPr/{W}sectPr")] + body.findall(W + "sectPr")
+    try:
+        for sect in sects:
+            for kind in ("first", "default"):
+                ref = next((r for r in sect.findall(W + "headerReference") if r.get(W + "type") == kind), None)
+                if ref is None:
+                    continue  # linked to the previous section
+                for p in parts.headers[ref.get(R_ID)].findall(W + "p"):
+                    text = _clean(DocxParagraph(p, None).text)  # type: ignore[arg-type]
+                    if text and text not in lines:
+                        lines.append(text)
+    except Exception:  # a malformed header part is not worth rejecting a report
+        return ""
+    return "\n".join(lines)
 
 
 def _header_text(document: DocxDocument) -> str:
@@ -207,6 +270,25 @@ def _clean(text: str) -> str:
     """Strip each line (full-width indentation included) and drop empty lines."""
     lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_TC_PR, _GRID_SPAN, _V_MERGE, _H_MERGE, _VAL = W + "tcPr", W + "gridSpan", W + "vMerge", W + "hMerge", W + "val"
+
+
+def _first_children(el: etree._Element) -> dict[object, etree._Element]:
+    """Each child tag's first element, in one pass over the children: what `find(tag)`
+    gives for each, without a path lookup per property (cells are read by the thousand)."""
+    first: dict[object, etree._Element] = {}
+    for child in el:
+        first.setdefault(child.tag, child)
+    return first
+
+
+def _first_child(el: etree._Element, tag: str) -> etree._Element | None:
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _int_val(el: etree._Element | None, default: int) -> int:
@@ -325,19 +407,20 @@ class _BodyReader:
     def _place_cell(
         self, tc: etree._Element, r: int, row: list[Cell | None], grid: list[list[Cell | None]]
     ) -> None:
-        tcpr = tc.find(W + "tcPr")
+        tcpr = _first_child(tc, _TC_PR)
         span = 1
         vmerge: str | None = None
         hmerge: str | None = None
         if tcpr is not None:
-            span = _int_val(tcpr.find(W + "gridSpan"), 1)
-            vm = tcpr.find(W + "vMerge")
+            props = _first_children(tcpr)
+            span = _int_val(props.get(_GRID_SPAN), 1)
+            vm = props.get(_V_MERGE)
             if vm is not None:
                 # A bare <w:vMerge/> means "continue" (the attribute's default).
-                vmerge = vm.get(W + "val", "continue")
-            hm = tcpr.find(W + "hMerge")
+                vmerge = vm.get(_VAL, "continue")
+            hm = props.get(_H_MERGE)
             if hm is not None:
-                hmerge = hm.get(W + "val", "continue")
+                hmerge = hm.get(_VAL, "continue")
         span = max(1, min(span, MAX_COLS - len(row)))
         c0 = len(row)
 
