@@ -196,9 +196,8 @@ def _text_len(el: lxml_html.HtmlElement) -> int:
 
 
 def _elements(el: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
-    for node in el.iter():
-        if isinstance(node.tag, str):
-            yield node
+    # Elements only (no comments, processing instructions, entities): filtered by lxml in C.
+    return el.iter(etree.Element)
 
 
 def _remove_junk(body: lxml_html.HtmlElement) -> None:
@@ -250,16 +249,25 @@ def _is_content_wrapper(el: lxml_html.HtmlElement) -> bool:
 
 
 def _preferred_root(body: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """A known CMS article wrapper that holds a fair share of the page's text."""
+    """A known CMS article wrapper that holds a fair share of the page's text: for each
+    selector in order, the element with the most text (the first such in page order)."""
     total = _text_len(body)
+    # The candidates are found by lxml in C (elements with an id or a class, elements of a
+    # tag), not by walking every element of the page in Python once per selector.
+    attributed = body.xpath(".//*[@id or @class]")
+    sizes: dict[lxml_html.HtmlElement, int] = {}
     for kind, value in _CONTENT_SELECTORS:
+        if kind == "tag":
+            candidates = [el for el in body.iter(value) if el is not body]
+        else:
+            candidates = [el for el in attributed if _matches(el, kind, value)]
         best = None
         best_len = 0
-        for el in _elements(body):
-            if el is not body and _matches(el, kind, value):
-                n = _text_len(el)
-                if n > best_len:
-                    best, best_len = el, n
+        for el in candidates:
+            if el not in sizes:
+                sizes[el] = _text_len(el)
+            if sizes[el] > best_len:
+                best, best_len = el, sizes[el]
         # A "content" class on a small box (a sidebar blurb) is not the article.
         if best is not None and best_len >= max(1, 0.25 * total):
             return best
