@@ -3,6 +3,7 @@ borders a table style leaves out added back."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,8 +142,9 @@ class RuledFinder:
             return None  # one column: a boxed paragraph, not a table
         inside = [c for c in chars if center_in(c, tb)]
         cells: list[RawCell] = []
+        by_cell = _CharsByCentre(inside)
         for box in boxes:
-            cell_chars = [c for c in inside if center_in(c, box)]
+            cell_chars = by_cell.within(box)
             lines = lines_from_chars(cell_chars, self.page_no, settings,
                                      settings.ruled_table.get("text_x_tolerance", 3))
             # A page number printed over the table at the foot of the page.
@@ -151,3 +153,21 @@ class RuledFinder:
         if not any(c.text for c in cells):
             return None
         return Frag(self.page_no, tb, cells, page_height)
+
+
+class _CharsByCentre:
+    """The chars whose centre falls in a box (layout.center_in), for every cell of a table
+    without testing every char against every cell: centres sorted by height, a box's
+    rows found by bisection. The chars come back in their page order, as a plain filter
+    would give them."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        self.chars = chars
+        self.centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]
+        self.order = sorted(range(len(chars)), key=lambda i: self.centres[i][1])
+        self.ys = [self.centres[i][1] for i in self.order]
+
+    def within(self, box: BBox) -> list[dict[str, Any]]:
+        lo, hi = bisect_left(self.ys, box[1]), bisect_right(self.ys, box[3])
+        hits = sorted(i for i in self.order[lo:hi] if box[0] <= self.centres[i][0] <= box[2])
+        return [self.chars[i] for i in hits]
