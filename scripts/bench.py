@@ -6,7 +6,10 @@ LibreOffice), the real Huai'an PDF, and optionally scanned PDFs (--ocr). For eac
 it prints documents per second with one worker, pages per second and peak memory per
 worker, the share of values read exactly; then throughput with both cores, the PDF
 reference ratio against a plain pdfplumber extract_tables() over every page, and loading
-speed. It asserts nothing: performance goals live here, not in unit tests.
+speed; each type's rate against its parsing library's floor (python-docx open and body walk,
+lxml parse, pypdfium2 text), and a Dask LocalCluster of two workers against the process
+pool. Figures go to bench/results.json. It asserts nothing: performance goals live here,
+not in unit tests.
 """
 
 from __future__ import annotations
@@ -130,6 +133,55 @@ def _reference_worker(files: list[str], min_seconds: float) -> None:
     print(json.dumps({"docs": n, "pages": pages, "seconds": time.perf_counter() - start}))
 
 
+def _floor_one(kind: str, path: str) -> None:
+    """What the parsing library alone does with one file: the floor under each reader."""
+    if kind == "docx":
+        import docx
+
+        d = docx.Document(path)  # python-docx open, then a walk of the body
+        for para in d.paragraphs:
+            _ = para.text
+        for table in d.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    _ = cell.text
+    elif kind == "html":
+        from lxml import html as lxml_html
+
+        lxml_html.document_fromstring(Path(path).read_bytes()).text_content()  # lxml parse of the page
+    elif kind == "txt":
+        data = Path(path).read_bytes()
+        try:
+            data.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            data.decode("gb18030").splitlines()
+    elif kind == "pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(path)  # pypdfium2's text of every page
+        for i in range(len(pdf)):
+            page = pdf[i]
+            page.get_textpage().get_text_range()
+            page.close()
+        pdf.close()
+
+
+FLOORS = {"docx": "python-docx open + body walk", "html": "lxml.html parse", "txt": "decode + split lines",
+          "pdf": "pypdfium2 text of every page"}
+
+
+def _floor_worker(kind: str, files: list[str], min_seconds: float) -> None:
+    n = 0
+    start = time.perf_counter()
+    while True:
+        for f in files:
+            _floor_one(kind, f)
+            n += 1
+        if time.perf_counter() - start >= min_seconds:
+            break
+    print(json.dumps({"docs": n, "seconds": time.perf_counter() - start}))
+
+
 def run_sub(args: list[str]) -> dict:
     out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -142,6 +194,23 @@ def parallel(files: list[Path], jobs: int, copies: int) -> tuple[int, float]:
         start = time.perf_counter()
         n = sum(1 for _ in extract_many(files * copies, Path(tmp), jobs=jobs, force=True))
         return n, time.perf_counter() - start
+
+
+def dask_parallel(files: list[Path], workers: int, copies: int) -> tuple[int, float, float]:
+    """The same batch on a LocalCluster of `workers` processes: (documents, seconds of
+    extraction, seconds to start the cluster)."""
+    from pipeline.executors.dask_run import dask_client, extract_on_dask
+    from pipeline.executors.store import RecordStore
+    from pipeline.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        with dask_client(None, workers, dashboard=None) as client:
+            client.wait_for_workers(workers)
+            up = time.perf_counter() - t0
+            start = time.perf_counter()
+            n = sum(1 for _ in extract_on_dask(client, files * copies, RecordStore(tmp), True, 600, Settings()))
+            return n, time.perf_counter() - start, up
 
 
 def load_speed(files: list[Path], n_records: int = 2000) -> tuple[int, int, float]:
@@ -182,6 +251,7 @@ def main() -> None:
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--_worker", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--_reference", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument("--_floor", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     folder = Path(a.corpus)
     if a._worker:
@@ -189,6 +259,9 @@ def main() -> None:
         return
     if a._reference:
         _reference_worker(a._reference, a.seconds)
+        return
+    if a._floor:
+        _floor_worker(a._floor[0], a._floor[1:], a.seconds)
         return
     if a.rebuild or not (folder / "truth.json").exists():
         shutil.rmtree(folder, ignore_errors=True)
@@ -198,18 +271,38 @@ def main() -> None:
     types = corpus_files(folder)
     print("corpus: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(types.items())))
     print(f"soffice: {shutil.which('soffice') or 'missing'}; tesseract: {shutil.which('tesseract') or 'missing'}")
-    print(f"\n{'type':6} {'docs/s 1 worker':>16} {'pages/s':>8} {'peak MB':>8} {'values exact':>14}  statuses")
+    results: dict[str, object] = {"corpus": {k: len(v) for k, v in types.items()}, "types": {}}
+    print(f"\n{'type':6} {'docs/s 1 worker':>16} {'pages/s':>8} {'peak MB':>8} {'values exact':>14} "
+          f"{'floor docs/s':>13} {'/floor':>7}  statuses")
     for kind, files in sorted(types.items()):
         secs = a.seconds if kind != "scan" else 0.0
         r = run_sub(["--corpus", str(folder), "--seconds", str(secs), "--_worker", kind, *map(str, files)])
         dps = r["docs"] / r["seconds"]
         pps = f"{r['pages'] / r['seconds']:.1f}" if r["pages"] else "-"
         acc = f"{r['right']}/{r['total']}" if r["total"] else "-"
-        print(f"{kind:6} {dps:16.2f} {pps:>8} {r['peak_mb']:8.0f} {acc:>14}  {dict(r['statuses'])}")
+        row: dict[str, object] = {"docs_per_s": dps, "pages_per_s": r["pages"] / r["seconds"], "peak_mb": r["peak_mb"],
+                                  "values_exact": r["right"], "values": r["total"], "statuses": r["statuses"]}
+        floor_txt = f"{'-':>13} {'-':>7}"
+        if kind in FLOORS:
+            fl = run_sub(["--corpus", str(folder), "--seconds", str(a.seconds), "--_floor", kind, *map(str, files)])
+            fdps = fl["docs"] / fl["seconds"]
+            row.update(floor=FLOORS[kind], floor_docs_per_s=fdps, ratio_to_floor=dps / fdps)
+            floor_txt = f"{fdps:13.2f} {dps / fdps:7.2f}"
+        results["types"][kind] = row  # type: ignore[index]
+        print(f"{kind:6} {dps:16.2f} {pps:>8} {r['peak_mb']:8.0f} {acc:>14} {floor_txt}  {dict(r['statuses'])}")
+    print("floors: " + "; ".join(f"{k}: {v}" for k, v in FLOORS.items()))
     fast = [f for k, fs in types.items() if k != "scan" for f in fs]
+    pool: dict[int, float] = {}
     for jobs in (1, 2):
         n, secs = parallel(fast, jobs, copies=2)
-        print(f"\nall types but scans, {jobs} worker(s): {n} docs in {secs:.1f}s = {n / secs:.2f} docs/s")
+        pool[jobs] = n / secs
+        print(f"\nall types but scans, {jobs} worker(s) (process pool): {n} docs in {secs:.1f}s = {n / secs:.2f} docs/s")
+    print(f"two-worker speedup (process pool): {pool[2] / pool[1]:.2f}x")
+    n, secs, up = dask_parallel(fast, 2, copies=2)
+    print(f"all types but scans, Dask LocalCluster of 2 workers: {n} docs in {secs:.1f}s = {n / secs:.2f} docs/s "
+          f"(cluster started in {up:.1f}s); Dask / process pool = {(n / secs) / pool[2]:.2f}x")
+    results["parallel"] = {"pool_1": pool[1], "pool_2": pool[2], "speedup_2": pool[2] / pool[1],
+                           "dask_2": n / secs, "dask_startup_s": up, "dask_over_pool": (n / secs) / pool[2]}
     pdfs = types.get("pdf", [])
     if pdfs:
         n, secs = parallel(pdfs, 2, copies=max(1, 24 // len(pdfs)))
@@ -219,9 +312,23 @@ def main() -> None:
         ratio = (own["docs"] / own["seconds"]) / (ref["docs"] / ref["seconds"])
         print(f"plain pdfplumber extract_tables() on every page, 1 worker: {ref['docs'] / ref['seconds']:.2f} docs/s "
               f"({ref['pages'] / ref['seconds']:.1f} pages/s); gongkai / plain = {ratio:.2f}x")
+        results["pdf"] = {"docs_per_s_2_workers": n / secs, "plain_pdfplumber_docs_per_s": ref["docs"] / ref["seconds"],
+                          "gongkai_over_plain": ratio}
     n, facts, secs = load_speed([f for k, fs in types.items() if k in ("docx", "txt", "html") for f in fs][:10])
     print(f"\ngongkai load (the whole verb, JSON reading included): {n} records, {facts} facts in {secs:.2f}s "
           f"= {facts / secs:,.0f} facts/s")
+    results["load_facts_per_s"] = facts / secs
+    write_results(results)
+
+
+def write_results(results: dict[str, object]) -> None:
+    """bench/results.json: this run's figures under their keys; other benches' keys kept."""
+    target = ROOT / "bench" / "results.json"
+    target.parent.mkdir(exist_ok=True)
+    old = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    old.update(results)
+    target.write_text(json.dumps(old, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    print(f"figures written to {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
