@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner, Result
 
-from pipeline.batch import extract_many
+from pipeline.batch import TEMP_PREFIX, extract_many
 from pipeline.cli import app
 from pipeline.executors.dask_run import CRASHED, dask_client, extract_on_dask
 from pipeline.executors.store import RecordStore
@@ -112,7 +112,10 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path: Path, wuhan_txt: Path
     assert killed is not None
     assert sorted(o.path.name for o in outcomes) == sorted(f.name for f in files)  # type: ignore[union-attr]
     assert [o.status for o in outcomes] == ["ok"] * 8
-    assert len(list((tmp_path / "ex").glob("*.json"))) == 8
+    # The killed worker may leave its half-written temp file (never read as a record, removed
+    # when stale); the records themselves are each there once.
+    names = [p.name for p in (tmp_path / "ex").glob("*.json")]
+    assert len([n for n in names if not n.startswith(TEMP_PREFIX)]) == 8, names
     local = {o.sha256 for o in extract_many(files, tmp_path / "ex-local", jobs=1)}
     assert {o.sha256 for o in outcomes} == local
 
