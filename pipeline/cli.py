@@ -483,6 +483,26 @@ def run(
     raise typer.Exit(run_command(_stdout(), err, sources, raw, db, out, log_json, _jobs(jobs), timeout))
 
 
+@app.command()
+def serve(
+    db: DbOpt = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    live: Annotated[bool, typer.Option(help="Read the database file itself, not the published snapshot.")] = False,
+) -> None:
+    """The web page for staff: search, agency trends, reports with provenance, compare, coverage,
+    quality. Read-only, over the published snapshot (a new one is picked up by the next page).
+
+    Example: gongkai serve --db /data/gongkai.duckdb --host 0.0.0.0 --port 8080
+    """
+    import uvicorn
+
+    from pipeline.web.app import create_app
+
+    console.print(f"gongkai: serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(db, live=live), host=host, port=port, log_level="warning")
+
+
 # The comparison verbs (agencies, query, trend, compare, coverage, export) live in their own module.
 from pipeline.compare import commands as _compare_commands  # noqa: E402,F401
 

@@ -1,0 +1,323 @@
+"""What each page shows, read from the snapshot: plain rows for the templates.
+
+Every query is parameterised (the text a person types never becomes SQL). The comparison
+numbers come from pipeline.compare.queries, the functions the CLI and the Python API use, so
+the page, `gongkai trend/compare/coverage` and a notebook agree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+from pypinyin import Style, lazy_pinyin
+
+from pipeline import spec
+from pipeline.compare import queries as q
+from pipeline.show import rules_for
+
+PAGE_ROWS = 500  # rows a compare/coverage/quality page shows; the downloads hold the same rows
+
+
+def clean(v: Any) -> Any:
+    """pandas' missing values (NA, NaN, NaT) as None, numpy scalars as Python ones."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, np.generic):
+        return None if isinstance(v, np.floating) and np.isnan(v) else v.item()
+    return v
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+def report_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(*) FROM reports").fetchone()[0]
+
+
+# ---- search ---------------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    agency_id: str
+    name: str
+    region: str
+    names: list[str]
+    years: list[int]
+    initials: str
+    haystack: str = field(repr=False, default="")
+
+
+def initials(text: str) -> str:
+    """Pinyin initials, lower case: 武汉市硚口区 → whsqkq (letters and digits kept as they are)."""
+    return "".join(p[:1] for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
+
+
+def search_index(con: duckdb.DuckDBPyConnection) -> list[Entry]:
+    out = []
+    for r in records(q.agencies(con)):
+        names = [] if r["names"] is None else list(r["names"])
+        yrs = [] if r["years"] is None else [int(y) for y in r["years"]]
+        e = Entry(r["agency_id"], r["name"], r["region"] or "", names, yrs, initials(r["name"]))
+        e.haystack = "\n".join([r["name"], *names, e.region]).lower()
+        out.append(e)
+    return out
+
+
+def search(index: list[Entry], text: str, limit: int = 50) -> tuple[list[Entry], int]:
+    """Agencies whose name (any name seen), region or pinyin initials contain `text`;
+    name prefixes and initials prefixes first. Returns (shown, total)."""
+    t = "".join(text.split()).lower()
+    if not t:
+        return [], 0
+    hits = []
+    for e in index:
+        if t in e.haystack:
+            rank = 0 if e.name.lower().startswith(t) else 1
+        elif t in e.initials:
+            rank = 0 if e.initials.startswith(t) else 2
+        else:
+            continue
+        hits.append((rank, e.name, e))
+    hits.sort(key=lambda h: (h[0], h[1]))
+    return [h[2] for h in hits[:limit]], len(hits)
+
+
+# ---- agency ---------------------------------------------------------------------------------
+
+def agency(con: duckdb.DuckDBPyConnection, text: str) -> dict[str, Any] | None:
+    """The agency page: identity, trend (every indicator with its change), versions, links."""
+    try:
+        aid, _ = q.resolve_agency(con, text)
+    except q.QueryError:
+        return None
+    head = con.execute("SELECT agency_id, name, names, agency_type, level, region, region_code "
+                       "FROM agencies WHERE agency_id = ?", [aid]).fetchone()
+    keys = ("agency_id", "name", "names", "agency_type", "level", "region", "region_code")
+    info = dict(zip(keys, head, strict=True))
+    trend = q.trend(con, aid, list(q.METRICS))
+    versions = con.execute("""
+        SELECT r.year, r.version, r.is_current, r.status, r.reason, r.published_on, r.report_id, r.title,
+               r.agency AS printed, r.file_type, r.source_path
+        FROM reports r JOIN agency_names n ON n.name = r.agency
+        WHERE n.agency_id = ? ORDER BY r.year DESC, r.version DESC""", [aid]).df()
+    return {"info": info, "trend": records(trend), "versions": records(versions),
+            "urls": report_urls(con, versions["report_id"].tolist())}
+
+
+def report_urls(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[str]]:
+    """Where each report was fetched from, when the crawler recorded it (report_urls view)."""
+    if not ids:
+        return {}
+    if not con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'report_urls'").fetchone()[0]:
+        return {}  # a database made before the crawler existed
+    rows = con.execute("SELECT report_id, url FROM report_urls WHERE report_id IN "
+                       f"({', '.join('?' for _ in ids)}) ORDER BY url", ids).fetchall()
+    out: dict[str, list[str]] = {}
+    for rid, url in rows:
+        out.setdefault(rid, []).append(url)
+    return out
+
+
+# ---- report ---------------------------------------------------------------------------------
+
+REPORT_COLS = ("report_id", "source_path", "file_type", "title", "agency", "year", "published_on",
+               "period_start", "period_end", "format_version", "scope", "status", "reason", "pages",
+               "version", "is_current")
+FACT_COLS = ("table_id", "row_key", "col_key", "value", "amount", "value_kind", "printed_text", "unit",
+             "page", "table_index", "row_index", "col_index", "bbox", "ocr_confidence", "derived",
+             "derived_value", "derived_amount", "derived_rule")
+
+
+def _report_row(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, Any] | None:
+    row = con.execute(f"SELECT {', '.join(REPORT_COLS)} FROM reports WHERE report_id = ?", [report_id]).fetchone()
+    return dict(zip(REPORT_COLS, row, strict=True)) if row else None
+
+
+def _facts(con: duckdb.DuckDBPyConnection, report_id: str, key: str | None = None) -> list[dict[str, Any]]:
+    cond, params = "f.report_id = ?", [report_id]
+    if key is not None:
+        cond += " AND f.table_id || '.' || f.row_key || '.' || f.col_key = ?"
+        params.append(key)
+    rows = con.execute(f"""
+        SELECT f.table_id, f.row_key, f.col_key, f.value, f.amount, f.value_kind, f.printed_text, f.unit,
+               f.page, f.table_index, f.row_index, f.col_index, f.bbox, f.ocr_confidence, f.derived,
+               d.value, d.amount, d.rule_id
+        FROM facts f LEFT JOIN derived_facts d ON d.report_id = f.report_id AND d.table_id = f.table_id
+             AND d.row_key = f.row_key AND d.col_key = f.col_key
+        WHERE {cond}""", params).fetchall()
+    return [dict(zip(FACT_COLS, r, strict=True)) for r in rows]
+
+
+def _findings(con: duckdb.DuckDBPyConnection, report_id: str) -> list[dict[str, Any]]:
+    cols = ("rule_id", "severity", "message", "message_zh", "cells", "expected", "printed", "origin")
+    rows = con.execute(f"""SELECT {', '.join(cols)} FROM findings WHERE report_id = ?
+        ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id""",
+                       [report_id]).fetchall()
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def _labels(fmt: str, table_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    rows: dict[str, str] = {}
+    cols: dict[str, str] = {}
+    for i in spec.items(fmt):
+        if i.table_id == table_id:
+            rows.setdefault(i.row_key, i.row_label)
+            cols.setdefault(i.col_key, i.col_label)
+    return rows, cols
+
+
+def layout(fmt: str, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The three tables as the template prints them: rows and columns in printed order with
+    their printed labels; keys a report printed beyond the template follow at the end."""
+    by_key = {(f["table_id"], f["row_key"], f["col_key"]): f for f in facts}
+    out = []
+    for tid in spec.TABLES:
+        rows, cols = spec.row_keys(fmt, tid), spec.col_keys(fmt, tid)
+        seen = [f for f in facts if f["table_id"] == tid]
+        rows += sorted({f["row_key"] for f in seen} - set(rows))
+        cols += sorted({f["col_key"] for f in seen} - set(cols))
+        row_lab, col_lab = _labels(fmt, tid)
+        grid = [{"key": r, "label": row_lab.get(r, r), "cells": [by_key.get((tid, r, c)) for c in cols]}
+                for r in rows]
+        grid = [g for g in grid if any(g["cells"])]
+        out.append({"table_id": tid, "cols": [{"key": c, "label": col_lab.get(c, c)} for c in cols],
+                    "rows": grid, "count": len(seen)})
+    return out
+
+
+def report(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, Any] | None:
+    rep = _report_row(con, report_id)
+    if rep is None:
+        return None
+    facts = _facts(con, report_id)
+    findings = _findings(con, report_id)
+    flagged = {c for f in findings for c in (f["cells"] or [])}
+    sections = con.execute("SELECT number, heading, text FROM sections WHERE report_id = ? ORDER BY number",
+                           [report_id]).fetchall()
+    aid = con.execute("SELECT agency_id FROM agency_names WHERE name = ?", [rep["agency"]]).fetchone()
+    return {"report": rep, "tables": layout(str(rep["format_version"] or "2021"), facts), "findings": findings,
+            "flagged": flagged, "sections": sections, "agency_id": aid[0] if aid else None}
+
+
+def cell(con: duckdb.DuckDBPyConnection, report_id: str, key: str) -> dict[str, Any] | None:
+    rep = _report_row(con, report_id)
+    if rep is None:
+        return None
+    facts = _facts(con, report_id, key)
+    if not facts:
+        return {"report": rep, "fact": None, "key": key}
+    f = facts[0]
+    row_lab, col_lab = _labels(str(rep["format_version"] or "2021"), f["table_id"])
+    hits = [x for x in _findings(con, report_id) if key in (x["cells"] or [])]
+    return {"report": rep, "fact": f, "key": key, "rules": rules_for(key), "findings": hits,
+            "row_label": row_lab.get(f["row_key"], f["row_key"]), "col_label": col_lab.get(f["col_key"], f["col_key"]),
+            "has_image": rep["file_type"] == "pdf" and bool(f["page"]) and bool(f["bbox"])}
+
+
+# ---- compare --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompareQuery:
+    region: str | None
+    year: int | None
+    level: str | None
+    metrics: tuple[str, ...]
+    sort: str | None
+    desc: bool
+    limit: int = PAGE_ROWS
+
+
+SORTABLE = ("agency", "region", "year")
+
+
+def compare(con: duckdb.DuckDBPyConnection, cq: CompareQuery) -> tuple[pd.DataFrame, int]:
+    """The compare table exactly as the page shows it (and the CSV/XLSX download writes it):
+    agency, region, level, year, then the chosen indicators; shares as percent with 2
+    decimals (the 4-decimal share × 100, exact). Returns (rows shown, rows in all)."""
+    df = q.compare(con, cq.region, cq.year, cq.level, list(cq.metrics))
+    if cq.sort and cq.sort in df.columns:
+        df = df.sort_values([cq.sort, "agency"], ascending=[not cq.desc, True], na_position="last", kind="stable")
+    total = len(df)
+    df = df.head(cq.limit)
+    out = df[["agency_id", "agency", "region", "level", "year", *cq.metrics]].copy()
+    for m in cq.metrics:
+        if m in q.SHARES:
+            out[m] = pd.Series([None if clean(v) is None else round(float(v) * 100, 2) for v in out[m]],
+                               dtype=object, index=out.index)
+    return out.reset_index(drop=True), total
+
+
+def years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return [r[0] for r in con.execute("SELECT DISTINCT year FROM report_agency WHERE year IS NOT NULL "
+                                      "ORDER BY year").fetchall()]
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Province and city names for the region picker (counties are typed)."""
+    rows = con.execute("""SELECT DISTINCT x FROM (SELECT province AS x FROM agencies UNION ALL
+                          SELECT city FROM agencies) WHERE x IS NOT NULL AND x <> '' ORDER BY x""").fetchall()
+    return [r[0] for r in rows]
+
+
+# ---- coverage -------------------------------------------------------------------------------
+
+def coverage(con: duckdb.DuckDBPyConnection, region: str | None, span: q.Years | None, missing_only: bool,
+             limit: int = PAGE_ROWS) -> tuple[list[int], list[dict[str, Any]], int]:
+    """Agency × year matrix: (years, rows shown, rows in all); a row's `cells` is the number
+    of current reports per year (0 = missing)."""
+    df = q.coverage(con, region, span)
+    ys = sorted({int(y) for y in df["year"]}) if len(df) else []
+    rows: dict[str, dict[str, Any]] = {}
+    for r in df.itertuples(index=False):
+        row = rows.setdefault(r.agency_id, {"agency_id": r.agency_id, "agency": r.agency, "region": r.region,
+                                            "cells": {}})
+        row["cells"][int(r.year)] = int(r.reports)
+    out = list(rows.values())
+    for row in out:
+        row["missing"] = sum(1 for y in ys if row["cells"].get(y, 0) == 0)
+    if missing_only:
+        out = [r for r in out if r["missing"]]
+    return ys, out[:limit], len(out)
+
+
+# ---- quality --------------------------------------------------------------------------------
+
+def quality(con: duckdb.DuckDBPyConnection, rule: str | None, region: str | None, year: int | None,
+            severity: str | None, limit: int = PAGE_ROWS) -> dict[str, Any]:
+    """Findings of current reports grouped by rule, region (city, else province) and year,
+    and the findings themselves, each with the report and the cells it names."""
+    where, params = q._region_filter(region, "ra")
+    conds = [where]
+    if rule:
+        conds.append("f.rule_id = ?")
+        params.append(rule)
+    if year is not None:
+        conds.append("ra.year = ?")
+        params.append(year)
+    if severity:
+        conds.append("f.severity = ?")
+        params.append(severity)
+    base = f"""FROM findings f JOIN report_agency ra USING (report_id) WHERE {' AND '.join(conds)}"""
+    by_rule = con.execute(f"SELECT f.rule_id, any_value(f.severity), count(*), count(DISTINCT f.report_id) {base} "
+                          "GROUP BY 1 ORDER BY 3 DESC, 1", params).fetchall()
+    by_region = con.execute(f"SELECT coalesce(nullif(ra.city, ''), ra.province, '?') AS g, count(*) {base} "
+                            "GROUP BY 1 ORDER BY 2 DESC, 1", params).fetchall()
+    by_year = con.execute(f"SELECT ra.year, count(*) {base} GROUP BY 1 ORDER BY 1", params).fetchall()
+    cols = ("agency_id", "agency", "year", "report_id", "rule_id", "severity", "message", "message_zh", "cells",
+            "expected", "printed")
+    rows = con.execute(f"""SELECT ra.agency_id, ra.agency, ra.year, f.report_id, f.rule_id, f.severity, f.message,
+        f.message_zh, f.cells, f.expected, f.printed {base}
+        ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, ra.agency, ra.year, f.rule_id
+        LIMIT ?""", [*params, limit]).fetchall()
+    total = sum(n for _, _, n, _ in by_rule)
+    rejected = con.execute("SELECT source_path, reason FROM rejected_files ORDER BY 1 LIMIT ?", [limit]).fetchall()
+    return {"by_rule": by_rule, "by_region": by_region, "by_year": by_year, "total": total,
+            "rows": [dict(zip(cols, r, strict=True)) for r in rows], "rejected": rejected}
