@@ -101,9 +101,7 @@ def fmt_num(v: Any) -> str:
         return str(v)
     if isinstance(v, int):
         return f"{v:,}"
-    if isinstance(v, float) and v.is_integer():
-        return f"{int(v):,}"
-    return str(v)
+    return str(v)  # a float is a share in percent: printed as the downloads print it
 
 
 def _etag(gen_key: str, request: Request) -> str:

@@ -249,9 +249,10 @@ def compare(con: duckdb.DuckDBPyConnection, cq: CompareQuery) -> tuple[pd.DataFr
     df = df.head(cq.limit)
     out = df[["agency_id", "agency", "region", "level", "year", *cq.metrics]].copy()
     for m in cq.metrics:
-        if m in q.SHARES:
-            out[m] = pd.Series([None if clean(v) is None else round(float(v) * 100, 2) for v in out[m]],
-                               dtype=object, index=out.index)
+        # One Python type per column, so the page and the downloads print a value alike.
+        conv = (lambda v: round(float(v) * 100, 2)) if m in q.SHARES else int
+        out[m] = pd.Series([None if clean(v) is None else conv(clean(v)) for v in out[m]], dtype=object,
+                           index=out.index)
     return out.reset_index(drop=True), total
 
 
