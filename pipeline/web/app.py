@@ -53,6 +53,7 @@ class Web:
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["num"] = fmt_num
         self.env.globals["merge"] = lambda d, **kw: {**d, **kw}
+        self.env.globals["cell_href"] = data.cell_href
 
     def generation(self) -> Generation:
         try:

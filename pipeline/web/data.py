@@ -7,9 +7,11 @@ the page, `gongkai trend/compare/coverage` and a notebook agree.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import duckdb
 import numpy as np
@@ -74,15 +76,16 @@ def search_index(con: duckdb.DuckDBPyConnection) -> list[Entry]:
 def search(index: list[Entry], text: str, limit: int = 50) -> tuple[list[Entry], int]:
     """Agencies whose name (any name seen), region or pinyin initials contain `text`;
     name prefixes and initials prefixes first. Returns (shown, total)."""
-    t = "".join(text.split()).lower()
+    t = text.strip().lower()
+    letters = "".join(t.split())  # initials are typed with or without spaces
     if not t:
         return [], 0
     hits = []
     for e in index:
         if t in e.haystack:
             rank = 0 if e.name.lower().startswith(t) else 1
-        elif t in e.initials:
-            rank = 0 if e.initials.startswith(t) else 2
+        elif letters in e.initials:
+            rank = 0 if e.initials.startswith(letters) else 2
         else:
             continue
         hits.append((rank, e.name, e))
@@ -207,10 +210,29 @@ def report(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, Any] | N
             "flagged": flagged, "sections": sections, "agency_id": aid[0] if aid else None}
 
 
-def cell(con: duckdb.DuckDBPyConnection, report_id: str, key: str) -> dict[str, Any] | None:
+KEY_IN_URL = 200  # longer keys (a label read as a row key) are named by their hash in links
+
+
+def cell_ref(key: str) -> str:
+    """How a link names a cell: its key, or `md5-<hash>` when the key is too long for a URL."""
+    return key if len(key) <= KEY_IN_URL else "md5-" + hashlib.md5(key.encode()).hexdigest()
+
+
+def cell_href(report_id: str, key: str) -> str:
+    """The provenance page of one value (path segments quoted: a key read from a label may hold '/')."""
+    return f"/report/{quote(report_id, safe='')}/cell/{quote(cell_ref(key), safe='')}"
+
+
+def cell(con: duckdb.DuckDBPyConnection, report_id: str, ref: str) -> dict[str, Any] | None:
     rep = _report_row(con, report_id)
     if rep is None:
         return None
+    key = ref
+    if ref.startswith("md5-"):
+        row = con.execute("""SELECT table_id || '.' || row_key || '.' || col_key FROM facts WHERE report_id = ?
+                             AND md5(table_id || '.' || row_key || '.' || col_key) = ?""",
+                          [report_id, ref[4:]]).fetchone()
+        key = row[0] if row else ref
     facts = _facts(con, report_id, key)
     if not facts:
         return {"report": rep, "fact": None, "key": key}

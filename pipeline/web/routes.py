@@ -95,7 +95,7 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
         return JSONResponse({"total": total, "agencies": [
             {"id": e.agency_id, "name": e.name, "region": e.region, "years": e.years} for e in shown]})
 
-    @app.get("/agency/{agency_id}", response_class=HTMLResponse)
+    @app.get("/agency/{agency_id:path}", response_class=HTMLResponse)
     def agency_page(request: Request, agency_id: str) -> Response:
         con = web.con(web.generation())
         page = data.agency(con, agency_id[:300])
@@ -115,24 +115,14 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
             raise _missing("unknown_report", report_id[:100])
         return web.render(request, "report.html", page=page)
 
-    @app.get("/report/{report_id}/cell/{key}", response_class=HTMLResponse)
-    def cell_page(request: Request, report_id: str, key: str) -> Response:
-        con = web.con(web.generation())
-        page = data.cell(con, report_id[:100], key[:200])
-        if page is None:
-            raise _missing("unknown_report", report_id[:100])
-        if page["fact"] is None:
-            raise _missing("unknown_cell", key[:200])
-        return web.render(request, "cell.html", page=page)
-
-    @app.get("/report/{report_id}/cell/{key}/page.png")
+    @app.get("/report/{report_id}/cell/{key:path}/page.png")
     def cell_png(report_id: str, key: str) -> Response:
         from pipeline.show import render_cell
 
         con = web.con(web.generation())
-        page = data.cell(con, report_id[:100], key[:200])
+        page = data.cell(con, report_id[:100], key[:data.KEY_IN_URL])
         if page is None or page["fact"] is None or not page["has_image"]:
-            raise _missing("unknown_cell", key[:200])
+            raise _missing("unknown_cell", key[:data.KEY_IN_URL])
         src = Path(page["report"]["source_path"])
         if not src.is_file():
             raise _missing("no_image", str(src))
@@ -141,6 +131,16 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
             out = Path(tmp) / "cell.png"
             render_cell(src, int(f["page"]), list(f["bbox"]), out)  # as `show --trace --png` draws it
             return Response(out.read_bytes(), media_type="image/png")
+
+    @app.get("/report/{report_id}/cell/{key:path}", response_class=HTMLResponse)
+    def cell_page(request: Request, report_id: str, key: str) -> Response:
+        con = web.con(web.generation())
+        page = data.cell(con, report_id[:100], key[:data.KEY_IN_URL])
+        if page is None:
+            raise _missing("unknown_report", report_id[:100])
+        if page["fact"] is None:
+            raise _missing("unknown_cell", key[:data.KEY_IN_URL])
+        return web.render(request, "cell.html", page=page)
 
     def _compare(request: Request, gen: Any = None) -> tuple[data.CompareQuery, pd.DataFrame, int, i18n.Words]:
         con = web.con(gen or web.generation())
