@@ -12,7 +12,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 W, H = 360, 150
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 26
+LEFT, RIGHT, TOP, BOTTOM = 30, 26, 16, 26  # room for the value labels of the end points
 
 
 def _num(v: object) -> float | None:
@@ -53,8 +53,6 @@ def line_chart(title: str, years: list[int], values: list[object], share: bool =
         return TOP + (H - TOP - BOTTOM) * (1 - (v - lo) / (hi - lo))
 
     parts.append(f'<line class="axis" x1="{LEFT}" y1="{y(lo):.1f}" x2="{W - RIGHT}" y2="{y(lo):.1f}"/>')
-    parts.append(f'<text class="tick" x="{LEFT - 4}" y="{y(hi) + 4:.1f}" text-anchor="end">'
-                 f"{escape(_label(hi, share))}</text>")
     parts.append(f'<text class="tick" x="{LEFT - 4}" y="{y(lo) + 4:.1f}" text-anchor="end">'
                  f"{escape(_label(lo, share))}</text>")
     for yr in range(y0, y1 + 1):
