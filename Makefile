@@ -9,7 +9,7 @@ BIN     := $(VENV)/bin
 DEMO_DB := demo.duckdb
 DEMO_EXTRACTED := demo-extracted
 STAMP   := $(VENV)/.installed
-APT_PKGS := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim antiword fonts-wqy-zenhei poppler-utils
+APT_PKGS := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim antiword fonts-wqy-zenhei poppler-utils chromium chromium-driver
 
 .PHONY: run test bench lint setup system-deps samples clean help fuzz
 
@@ -36,6 +36,7 @@ system-deps:
 	tesseract --list-langs 2>/dev/null | grep -qx chi_sim || missing="$$missing tesseract-chi_sim"; \
 	command -v antiword >/dev/null 2>&1 || missing="$$missing antiword"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing cjk-font"; \
+	test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Debian packages for:$$missing (apt-get, a few minutes, once; log in /tmp/gongkai-apt.log)"; \

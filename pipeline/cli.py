@@ -499,7 +499,7 @@ def serve(
 
     from pipeline.web.app import create_app
 
-    console.print(f"gongkai: serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
+    out().print(f"gongkai: serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(create_app(db, live=live), host=host, port=port, log_level="warning")
 
 

@@ -22,7 +22,7 @@ from pipeline.load import load_records
 from pipeline.process import process_file
 from pipeline.record import Fact, Finding, Record
 from pipeline.snapshot import publish
-from tests import compare_db as cdb
+from tests.compare import build_db as cdb
 from tests.kit import make_report, write_pdf
 
 PDF_AGENCY, PDF_YEAR = "淮安市清江浦区人民政府", 2022

@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from pipeline.web.app import create_app
-from tests import compare_db as cdb
+from tests.compare import build_db as cdb
 from tests.kit import make_report, write_txt
 
 ROOT = Path(__file__).resolve().parents[2]

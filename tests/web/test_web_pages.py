@@ -295,7 +295,7 @@ def test_caching_headers_and_etag(client: TestClient) -> None:
 
 def test_a_new_snapshot_is_picked_up(tmp_path: Path) -> None:
     from pipeline.load import load_records
-    from tests import compare_db as cdb
+    from tests.compare import build_db as cdb
 
     db = tmp_path / "s.duckdb"
     cdb.build(db)
