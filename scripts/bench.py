@@ -319,6 +319,7 @@ def main() -> None:
           f"= {facts / secs:,.0f} facts/s")
     results["load_facts_per_s"] = facts / secs
     write_results(results)
+    subprocess.run([sys.executable, str(Path(__file__).with_name("bench_web.py"))], check=True)  # page render times
 
 
 def write_results(results: dict[str, object]) -> None:

@@ -1,0 +1,107 @@
+"""Page render time of `gongkai serve` on a synthetic database of N reports (default 100,000,
+about 20 million facts; built like scripts/bench_compare.py, through the real loading path).
+
+Each page is requested through the app (FastAPI's test client, no network) and timed by the
+server itself (its Server-Timing header: routing, queries, template); the first request of a
+page is shown apart, since it builds the per-snapshot search index. Goal: every page under
+300 ms server time.
+
+    python scripts/bench_web.py [--reports 20000] [--db /tmp/x.duckdb] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+GOAL_MS = 300.0
+
+
+def build(db: Path, n: int, batch: int = 2000) -> None:
+    from bench_compare import records
+
+    from pipeline.db import connect
+    from pipeline.load import load_records
+    from pipeline.snapshot import publish
+
+    con = connect(db)
+    it = records(n)
+    t = time.perf_counter()
+    while True:
+        chunk = [r for _, r in zip(range(batch), it, strict=False)]
+        if not chunk:
+            break
+        load_records(con, chunk)
+    publish(con, db)
+    con.close()
+    print(f"built {n:,} reports in {time.perf_counter() - t:.0f}s: {db}")
+
+
+def server_ms(client: object, url: str) -> float:
+    r = client.get(url)  # type: ignore[attr-defined]
+    assert r.status_code == 200, (url, r.status_code, r.text[:300])
+    return float(r.headers["server-timing"].split("dur=")[1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reports", type=int, default=100_000)
+    ap.add_argument("--db", default=None, help="an existing database to time (else one is built)")
+    ap.add_argument("--runs", type=int, default=5)
+    a = ap.parse_args()
+    import duckdb
+    from fastapi.testclient import TestClient
+
+    from pipeline.snapshot import snapshot_path
+    from pipeline.web.app import create_app
+
+    tmp = tempfile.TemporaryDirectory(prefix="gongkai-bench-web-")
+    db = Path(a.db) if a.db else Path(tmp.name) / "bench.duckdb"
+    if not a.db:
+        build(db, a.reports)
+    con = duckdb.connect(str(snapshot_path(db).resolve() if snapshot_path(db).is_symlink() else db), read_only=True)
+    aid, name = con.execute("SELECT agency_id, name FROM agencies ORDER BY agency_id LIMIT 1").fetchone()
+    rid = con.execute("SELECT report_id FROM report_agency WHERE agency_id = ? ORDER BY year DESC LIMIT 1",
+                      [aid]).fetchone()[0]
+    city = con.execute("SELECT city FROM agencies WHERE city IS NOT NULL GROUP BY city "
+                       "ORDER BY count(*) DESC, city LIMIT 1").fetchone()[0]
+    n_reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    con.close()
+    c = TestClient(create_app(db))
+    pages = {
+        "search (name)": f"/?q={quote(name[:4])}",
+        "search (initials, JSON)": "/api/search?q=whs",
+        "agency": f"/agency/{aid}",
+        "report": f"/report/{rid}",
+        "value provenance": f"/report/{rid}/cell/t3.total.total",
+        f"compare ({city} 2024)": f"/compare?region={quote(city)}&year=2024&sort=granted",
+        "compare (everything 2024, 500 rows)": "/compare?year=2024",
+        "compare CSV": f"/compare.csv?region={quote(city)}&year=2024",
+        "compare XLSX": f"/compare.xlsx?region={quote(city)}&year=2024",
+        f"coverage ({city})": f"/coverage?region={quote(city)}",
+        "coverage (everything, 500 rows)": "/coverage",
+        "quality": "/quality",
+        f"quality ({city})": f"/quality?region={quote(city)}",
+    }
+    print(f"server time per page on {n_reports:,} reports (median of {a.runs}; first request apart):")
+    worst = 0.0
+    for label, url in pages.items():
+        first = server_ms(c, url)
+        ms = statistics.median(server_ms(c, url) for _ in range(a.runs))
+        worst = max(worst, ms)
+        print(f"  {label:40} {ms:8.1f} ms  (first {first:8.1f} ms) {'ok' if ms < GOAL_MS else 'over the 300 ms goal'}")
+    print(f"slowest page {worst:.1f} ms; goal {GOAL_MS:.0f} ms")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
