@@ -1,6 +1,6 @@
 # gongkai — `make run` ingests the sample reports; `make test` runs the whole suite.
 # Everything installs itself: a .venv from pyproject.toml (pinned), and the Debian
-# packages the PDF/.doc/OCR readers use (LibreOffice, Tesseract) when they are missing.
+# packages the PDF/.doc readers use (LibreOffice, antiword, a CJK font) when they are missing.
 
 PY      ?= python3
 VENV    := .venv
@@ -9,7 +9,7 @@ BIN     := $(VENV)/bin
 DEMO_DB := demo.duckdb
 DEMO_EXTRACTED := demo-extracted
 STAMP   := $(VENV)/.installed
-APT_PKGS := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim antiword fonts-wqy-zenhei poppler-utils chromium chromium-driver
+APT_PKGS := libreoffice-writer-nogui antiword fonts-wqy-zenhei poppler-utils chromium chromium-driver
 
 .PHONY: run test bench lint setup system-deps samples clean help fuzz
 
@@ -33,7 +33,6 @@ setup: $(STAMP) system-deps
 system-deps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing soffice"; \
-	tesseract --list-langs 2>/dev/null | grep -qx chi_sim || missing="$$missing tesseract-chi_sim"; \
 	command -v antiword >/dev/null 2>&1 || missing="$$missing antiword"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing cjk-font"; \
 	test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || missing="$$missing chromium"; \
@@ -43,7 +42,7 @@ system-deps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS)) >/tmp/gongkai-apt.log 2>&1 \
 	      || { echo "apt-get failed, see /tmp/gongkai-apt.log"; exit 1; }; \
 	  else \
-	    echo "note:$$missing not installed; .doc and scanned PDFs will be rejected with that reason"; \
+	    echo "note:$$missing not installed; .doc files will be rejected with that reason"; \
 	  fi; \
 	fi
 

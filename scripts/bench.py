@@ -318,6 +318,8 @@ def main() -> None:
     print(f"\ngongkai load (the whole verb, JSON reading included): {n} records, {facts} facts in {secs:.2f}s "
           f"= {facts / secs:,.0f} facts/s")
     results["load_facts_per_s"] = facts / secs
+    if a.ocr:  # the scan matrix: cells right and flagged per variant, seconds per page
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_ocr.py")], check=False)
     write_results(results)
     subprocess.run([sys.executable, str(Path(__file__).with_name("bench_web.py"))], check=True)  # page render times
 

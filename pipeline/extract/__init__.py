@@ -119,9 +119,9 @@ def build_facts(found: Found, fmt: str) -> tuple[list[Fact], list[Finding]]:
     return facts, findings
 
 
-# Below this mean Tesseract confidence (0-100) a value read by OCR is not trusted without
-# a look: on the real reports measured here every digit read at 51 or more was right.
-OCR_REVIEW_CONFIDENCE = 50.0
+# Below this OCR confidence (RapidOCR's score x 100) a value is not trusted without a look;
+# chosen on the scan matrix of scripts/bench_ocr.py (see pipeline/readers/ocr/).
+OCR_REVIEW_CONFIDENCE = 95.0
 
 
 def _ocr_findings(facts: list[Fact], doc: Document) -> list[Finding]:

@@ -208,8 +208,6 @@ def _table_pages(pdf: bytes) -> list[int]:
 
 def _scan_of(html: Path, outdir: Path) -> Path:
     """A real page printed to PDF, its table pages rasterised at 200 dpi into an image-only PDF."""
-    if shutil.which("tesseract") is None:
-        pytest.skip("Tesseract not installed")
     pdf = _soffice_pdf(html, outdir)
     scan = outdir / f"{html.stem}-scan.pdf"
     scan.write_bytes(pb.image_only_pdf(pdf, dpi=200, pages=_table_pages(pdf)))

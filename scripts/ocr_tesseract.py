@@ -1,4 +1,8 @@
-"""OCR of pages without a usable text layer (scans, glyphs without a Unicode map).
+"""The previous OCR engine (Tesseract, per cell), kept only so that scripts/bench_ocr.py
+can measure it against RapidOCR on the same scans (`--engine tesseract`). Not used by
+the pipeline.
+
+OCR of pages without a usable text layer (scans, glyphs without a Unicode map).
 
 The page is rendered with PDFium at ~300 dpi. Table cells are found from the ruling
 lines of the bitmap (long thin runs of dark pixels, found with numpy; no OpenCV),
@@ -41,6 +45,8 @@ from pipeline.model import RejectedInput
 
 BBox = tuple[float, float, float, float]
 
+# Its review threshold: mean Tesseract word confidence (0-100).
+REVIEW_CONFIDENCE = 50.0
 LANG_TEXT = "chi_sim+eng"  # page text: Chinese with e-mail addresses, URLs, dates
 # Table cells: labels are Chinese only, and with eng loaded Tesseract reads the
 # numeral 三 in "（三）" as "=".

@@ -1,0 +1,117 @@
+"""OCR of pages without a usable text layer (scans, glyphs without a Unicode map).
+
+The page is rendered in colour and read through its red channel, in which a red seal
+stamped over the table is as light as the paper while black print stays black. The
+page is turned upright and levelled (`orient`), read line by line with RapidOCR
+(`engine`: PP-OCR detection and recognition, offline), its tables found from their
+ruling lines (`grid`), and every detected line assigned to its grid cell (`cells`), so
+every number keeps its grid position and empty cells stay empty. Coordinates are
+returned in PDF points (top-left origin) like pdfplumber's, so the PDF reader assembles
+OCR pages exactly like text pages; each cell and line carries its confidence (0-100).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from pipeline.readers.ocr import engine, orient
+from pipeline.readers.ocr.cells import assign, clean_digits, page_lines
+from pipeline.readers.ocr.grid import find_tables
+from pipeline.readers.ocr.model import OcrCell, OcrLine, OcrPage, OcrTable, OcrWord
+
+__all__ = ["OcrCell", "OcrLine", "OcrPage", "OcrTable", "OcrWord", "clean_digits",
+           "ensure_engine", "find_tables", "ocr_image", "ocr_pdfium_page", "seal_free_gray"]
+
+ensure_engine = engine.ensure_engine
+
+# Red ink: red exceeds green and blue by this much (a seal ~170; black or grey print
+# under 15).
+_RED_TINT = 60
+# A page's longest lines read this much better turned half round: it is upside down.
+_FLIP_MARGIN = 0.1
+# Median score of the longest lines above which a page is taken as upright unchecked
+# (upright pages measured 0.95-1.0; upside-down ones 0.3-0.7).
+_UPRIGHT_SCORE = 0.9
+
+
+def seal_free_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """A grey page (uint8) in which red ink (seals, red headers) is as light as paper:
+    the red channel of a colour image, the image itself when it is grey already; and
+    the mask of the red ink (None for a grey image). Black print under a seal stays
+    black, but a seal over a number still blurs it: cells under red ink are doubtful."""
+    if image.mode in ("L", "1", "P", "LA"):
+        return np.asarray(image.convert("L")), None
+    rgb = np.asarray(image.convert("RGB")).astype(np.int16)
+    red = (rgb[:, :, 0] - np.maximum(rgb[:, :, 1], rgb[:, :, 2])) > _RED_TINT
+    return np.ascontiguousarray(rgb[:, :, 0].astype(np.uint8)), (red if red.any() else None)
+
+
+def _crop(gray: np.ndarray, box: engine.Box, pad: int = 2) -> np.ndarray:
+    h, w = gray.shape
+    x0, x1 = max(int(box.x0) - pad, 0), min(int(box.x1) + pad, w)
+    y0, y1 = max(int(box.top) - pad, 0), min(int(box.bottom) + pad, h)
+    return gray[y0:y1, x0:x1]
+
+
+def _upside_down(gray: np.ndarray, boxes: list[engine.Box]) -> bool:
+    """True when the page's longest lines read clearly better turned half round."""
+    wide = sorted((b for b in boxes if b.x1 - b.x0 > 3 * (b.bottom - b.top)),
+                  key=lambda b: b.x1 - b.x0, reverse=True)[:6]
+    # A page read the right way up scores high on its long lines: no need to look.
+    if not wide or sorted(b.score for b in wide)[len(wide) // 2] >= _UPRIGHT_SCORE:
+        return False
+    crops = [_crop(gray, b) for b in wide]
+    flipped = engine.recognise([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+    as_is = engine.recognise(crops)
+    gain = sum(s for _, s in flipped) - sum(s for _, s in as_is)
+    return gain / len(wide) > _FLIP_MARGIN
+
+
+def _upright(gray: np.ndarray, red: np.ndarray | None
+             ) -> tuple[np.ndarray, np.ndarray, list[engine.Box], float, int, np.ndarray | None]:
+    """(page, ink mask, OCR boxes, skew, quarter-turn rotation, red-ink mask) of the page
+    made upright; the red mask goes through the same turns."""
+    rotation = 0
+    mask = red.astype(np.uint8) * 255 if red is not None else None
+    ink = orient.binarise(gray)
+    if orient.is_sideways(ink):
+        gray, rotation = orient.quarter_turns(gray, 1), 90
+        mask = orient.quarter_turns(mask, 1) if mask is not None else None
+        ink = orient.binarise(gray)
+    skew = orient.skew_angle(ink)
+    if skew:
+        gray = orient.rotate(gray, skew)
+        mask = 255 - orient.rotate(255 - mask, skew) if mask is not None else None
+        ink = orient.binarise(gray)
+    boxes = engine.read_page(gray)
+    if _upside_down(gray, boxes):
+        gray, rotation = orient.quarter_turns(gray, 2), (rotation + 180) % 360
+        mask = orient.quarter_turns(mask, 2) if mask is not None else None
+        ink = orient.binarise(gray)
+        boxes = engine.read_page(gray)
+    return gray, ink, boxes, skew, rotation, (mask > 127 if mask is not None else None)
+
+
+def ocr_image(image: Image.Image, dpi: int) -> OcrPage:
+    """OCR one page bitmap rendered at `dpi`."""
+    engine.ensure_engine()
+    started = time.perf_counter()
+    gray, ink, boxes, skew, rotation, red = _upright(*seal_free_gray(image))
+    scale = 72 / dpi  # pixels → points
+    page = OcrPage(width=gray.shape[1] * scale, height=gray.shape[0] * scale, skew=skew, rotation=rotation)
+    tables = find_tables(ink > 0, dpi)
+    page.tables, rest = assign(gray, ink, tables, boxes, dpi, red)
+    page.lines = page_lines(rest, scale)
+    page.seconds = time.perf_counter() - started
+    return page
+
+
+def ocr_pdfium_page(page: Any, dpi: int = 300) -> OcrPage:
+    """Render a pypdfium2 page (its /Rotate applied) in colour and OCR it."""
+    engine.ensure_engine()
+    image = page.render(scale=dpi / 72).to_pil()
+    return ocr_image(image, dpi)
