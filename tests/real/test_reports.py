@@ -44,8 +44,8 @@ MARKDOWN = ("issue 9 class 8, the conversion itself: the Markdown reader reads t
 MONEY_DIGITS = ("issue 9 class 4: facts.amount is DECIMAL(18,4) and drops printed digits "
                 "(5949.088667 万元 stored as 5949.0887; 75394432.52元 = 7539.443252 万元 as 7539.4433)")
 MONEY_VALUE = "issue 9 class 5: facts.value is NULL for money, the one column a researcher reads"
-SCAN = ("issue 9 class 7: Tesseract on a 200-dpi image-only PDF of a real page misreads or drops "
-        "table cells (far below 99.5% of cells right)")
+SCAN = ("issue 9 class 7: the 200-dpi scan of the Shanghai page yields no t3/t4 cells at all "
+        "(RapidOCR; the tables are not found on the OCR pages)")
 
 VALUES_XFAIL = {"shanghai-gov-office-2025": MARKDOWN,
                 "shanghai-stcsm-2024": MARKDOWN, "shuyang-county-2025": MARKDOWN}
@@ -220,7 +220,6 @@ def _t3_t4(t: dict[str, Any]) -> dict[str, Any]:
                                  *(f"t2.{f['row_key']}.{f['col_key']}" for f in t["facts"] if f["table_id"] == "t2")])
 
 
-@pytest.mark.xfail(strict=True, reason=SCAN)
 def test_scan_of_pingtan_2023_every_value(tmp_path: Path) -> None:
     html = tmp_path / "pingtan-2023.html"
     shutil.copy(REAL / "pingtan-2023" / "page.html", html)

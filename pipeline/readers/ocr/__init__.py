@@ -31,6 +31,8 @@ ensure_engine = engine.ensure_engine
 # Red ink: red exceeds green and blue by this much (a seal ~170; black or grey print
 # under 15).
 _RED_TINT = 60
+# Red-channel level from which a pixel is paper (seal ink is ~215 there, print < 150).
+_PAPER = 190
 # A page's longest lines read this much better turned half round: it is upside down.
 _FLIP_MARGIN = 0.1
 # Median score of the longest lines above which a page is taken as upright unchecked
@@ -47,7 +49,10 @@ def seal_free_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
         return np.asarray(image.convert("L")), None
     rgb = np.asarray(image.convert("RGB")).astype(np.int16)
     red = (rgb[:, :, 0] - np.maximum(rgb[:, :, 1], rgb[:, :, 2])) > _RED_TINT
-    return np.ascontiguousarray(rgb[:, :, 0].astype(np.uint8)), (red if red.any() else None)
+    # In the red channel a seal is light grey, not white, and the recogniser still reads
+    # its strokes ("66" under a seal's rim came back "2666"): light enough is paper.
+    gray = np.where(rgb[:, :, 0] >= _PAPER, 255, rgb[:, :, 0]).astype(np.uint8)
+    return np.ascontiguousarray(gray), (red if red.any() else None)
 
 
 def _crop(gray: np.ndarray, box: engine.Box, pad: int = 2) -> np.ndarray:

@@ -25,6 +25,8 @@ _ONE_CELL = 0.75
 # ... and a part of a straddling line is read again when its cell holds this share.
 _PART = 0.15
 UNREADABLE = "?"
+_NUMBER = re.compile(r"[\d.,，]+")
+SPLIT_NUMBERS = 30.0  # confidence of a cell holding two numbers side by side
 # A seal stamped over a cell blurs what is under it (the seal ring turns "66" into
 # "2666" with a confident score): a cell with this share of red ink is doubtful, its
 # confidence capped here (under any review threshold).
@@ -84,9 +86,15 @@ def _lines(pieces: list[_Piece]) -> list[list[_Piece]]:
 
 
 def _cell_text(pieces: list[_Piece]) -> tuple[str, float]:
-    text = "\n".join(_join([p.text for p in line]) for line in _lines(pieces))
+    lines = _lines(pieces)
+    text = "\n".join(_join([p.text for p in line]) for line in lines)
     score = min(p.score for p in pieces)
-    return clean_digits(text) if "\n" not in text else text, score
+    # Two numbers side by side in one cell: a rule between them was not found (the
+    # columns merged) or a stray mark was read. Never glue them into one number ("0" and
+    # "11" are not 011): keep them apart and make the cell doubtful.
+    if any(sum(1 for p in line if _NUMBER.fullmatch(p.text.strip())) >= 2 for line in lines):
+        return text, min(score, SPLIT_NUMBERS / 100)
+    return (clean_digits(text) if "\n" not in text else text), score
 
 
 def _inner(gray_shape: tuple[int, int], box: PxBox, inset: int) -> PxBox:
