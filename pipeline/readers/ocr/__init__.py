@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -31,6 +32,8 @@ ensure_engine = engine.ensure_engine
 # Red ink: red exceeds green and blue by this much (a seal ~170; black or grey print
 # under 15).
 _RED_TINT = 60
+# ... and the fringe of a seal (JPEG smears its edge into pink): this much.
+_PINK_TINT = 20
 # Red-channel level from which a pixel is paper (seal ink is ~215 there, print < 150).
 _PAPER = 190
 # A page's longest lines read this much better turned half round: it is upside down.
@@ -38,6 +41,9 @@ _FLIP_MARGIN = 0.1
 # Median score of the longest lines above which a page is taken as upright unchecked
 # (upright pages measured 0.95-1.0; upside-down ones 0.3-0.7).
 _UPRIGHT_SCORE = 0.9
+# A detected line box this many times longer one way than the other runs that way (a
+# lone CJK character or digit is square and says nothing).
+_ELONGATED = 2.0
 
 
 def seal_free_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
@@ -48,10 +54,15 @@ def seal_free_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     if image.mode in ("L", "1", "P", "LA"):
         return np.asarray(image.convert("L")), None
     rgb = np.asarray(image.convert("RGB")).astype(np.int16)
-    red = (rgb[:, :, 0] - np.maximum(rgb[:, :, 1], rgb[:, :, 2])) > _RED_TINT
+    tint = rgb[:, :, 0] - np.maximum(rgb[:, :, 1], rgb[:, :, 2])
+    red = tint > _RED_TINT
     # In the red channel a seal is light grey, not white, and the recogniser still reads
-    # its strokes ("66" under a seal's rim came back "2666"): light enough is paper.
-    gray = np.where(rgb[:, :, 0] >= _PAPER, 255, rgb[:, :, 0]).astype(np.uint8)
+    # its strokes ("66" under a seal's rim came back "2666"): light enough is paper, but
+    # only on and around red ink. Elsewhere a light pixel is print: the thin grey rules
+    # of a LibreOffice table (1-2 px at 200 dpi, 185-200 here) are that light, and
+    # whitening them merged the rows of the Pingtan 2023 scan.
+    reddish = cv2.dilate((tint > _PINK_TINT).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    gray = np.where((rgb[:, :, 0] >= _PAPER) & reddish, 255, rgb[:, :, 0]).astype(np.uint8)
     return np.ascontiguousarray(gray), (red if red.any() else None)
 
 
@@ -76,6 +87,24 @@ def _upside_down(gray: np.ndarray, boxes: list[engine.Box]) -> bool:
     return gain / len(wide) > _FLIP_MARGIN
 
 
+def _lines_run_down(gray: np.ndarray) -> bool:
+    """True when most elongated text lines the detector finds are taller than wide.
+
+    The ink profiles (`orient.is_sideways`) cannot tell on their own: a table with many
+    columns has a sharper column profile than row profile although it stands upright
+    (the Pingtan 2023 table 三, 19 ruled columns, was turned a quarter round by them). The
+    detector's line boxes can: on an upright page text lines are wide."""
+    wide = tall = 0
+    for quad in engine.detect(gray):
+        w = float(quad[:, 0].max() - quad[:, 0].min())
+        h = float(quad[:, 1].max() - quad[:, 1].min())
+        if w >= _ELONGATED * h:
+            wide += 1
+        elif h >= _ELONGATED * w:
+            tall += 1
+    return tall > wide
+
+
 def _upright(gray: np.ndarray, red: np.ndarray | None
              ) -> tuple[np.ndarray, np.ndarray, list[engine.Box], float, int, np.ndarray | None]:
     """(page, ink mask, OCR boxes, skew, quarter-turn rotation, red-ink mask) of the page
@@ -83,7 +112,8 @@ def _upright(gray: np.ndarray, red: np.ndarray | None
     rotation = 0
     mask = red.astype(np.uint8) * 255 if red is not None else None
     ink = orient.binarise(gray)
-    if orient.is_sideways(ink):
+    # The profiles are cheap and never miss a sideways page; the detector confirms.
+    if orient.is_sideways(ink) and _lines_run_down(gray):
         gray, rotation = orient.quarter_turns(gray, 1), 90
         mask = orient.quarter_turns(mask, 1) if mask is not None else None
         ink = orient.binarise(gray)

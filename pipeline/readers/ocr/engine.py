@@ -111,6 +111,14 @@ def read_page(gray: np.ndarray) -> list[Box]:
             for q, t, s in zip(out.boxes, out.txts, out.scores, strict=True)]
 
 
+def detect(gray: np.ndarray) -> list[np.ndarray]:
+    """The text-line quadrilaterals of a page bitmap, without recognition (a third of the
+    cost of `read_page`)."""
+    out = engine()(_bgr(gray), use_det=True, use_cls=False, use_rec=False, text_score=0.0)
+    boxes = getattr(out, "boxes", None)
+    return [] if boxes is None else [np.asarray(q, dtype=np.float64) for q in boxes]
+
+
 def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     """Recognise line images without detection: (text, score 0-1) per crop."""
     out = []
