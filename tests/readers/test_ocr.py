@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,9 +16,9 @@ from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from pipeline.process import process_document
 from pipeline.model import RejectedInput
 from pipeline.normalize import squash
+from pipeline.process import process_document
 from pipeline.readers import ocr
 from pipeline.readers.ocr import orient
 from pipeline.readers.pdf import read_pdf
@@ -63,6 +62,24 @@ def test_clean_digits() -> None:
     assert ocr.clean_digits("|447|") == "447"
     assert ocr.clean_digits("96171.6") == "96171.6"
     assert ocr.clean_digits("其他") == "其他"
+    # Latin letters read for digits are the digits; a lone rule fragment is not a blank.
+    assert [ocr.clean_digits(t) for t in ("I", "1O", "5l", "|I|")] == ["1", "10", "51", "1"]
+    assert ocr.clean_digits("|") == "|"
+
+
+def test_seal_ring_is_not_a_rule() -> None:
+    """A red seal ring's flank over a ruled table: the grid keeps its own columns."""
+    spec = pb.t3_spec()
+    clean = scans.render(pb.table_pdf(spec), 200)[0]
+    sealed = scans.stamp_seal(clean, (int(clean.width * 0.35), int(clean.height * 0.25)), 200)
+    sealed = scans.degrade(sealed, scans.ScanVariant("s", dpi=200, jpeg=70))
+
+    def columns(image: Image.Image) -> list[int]:
+        gray, red = ocr.seal_free_gray(image)
+        tables = ocr.find_tables(orient.binarise(gray) > 0, 200, red)
+        return [len({c.box[0] for c in cells}) for _tb, cells in tables]
+
+    assert columns(sealed) == columns(clean)
 
 
 def _text_page(angle: float = 0.0, turn: int = 0) -> np.ndarray:

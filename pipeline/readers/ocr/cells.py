@@ -34,10 +34,22 @@ _SEALED_SHARE = 0.01
 SEALED = 40.0
 
 
+# Latin letters the recogniser reads for digits (a "1" in a narrow cell came back "I"
+# from the Huai'an 150-dpi scan). A count cell never prints a Latin letter, so a cell of
+# digits and these letters only is the number they stand for; its score is kept.
+_DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "O": "0", "o": "0"})
+
+
 def clean_digits(text: str) -> str:
-    """A numeric cell as printed: stray spaces and rule fragments removed."""
-    t = text.replace("|", "").replace("丨", "").replace(" ", "").replace("，", ",").replace("。", ".")
-    return t.strip(".,-—") if re.fullmatch(r"[.,\-—]*\d[\d.,]*[.,\-—]*", t) else t
+    """A numeric cell as printed: stray spaces and rule fragments removed, letters read
+    for digits mapped back. Rule fragments alone ("|") stay: they are not a number."""
+    t = text.replace(" ", "").replace("，", ",").replace("。", ".")
+    if re.fullmatch(r"[\dIlOo|丨.,]*[\dIlOo][\dIlOo|丨.,]*", t):
+        t = t.translate(_DIGIT_LOOKALIKES)
+    stripped = t.replace("|", "").replace("丨", "")
+    if re.fullmatch(r"[.,\-—]*\d[\d.,]*[.,\-—]*", stripped):
+        return stripped.strip(".,-—")
+    return t
 
 
 def _join(texts: list[str]) -> str:
