@@ -220,12 +220,18 @@ class Batch:
             if o.record_path is None:
                 continue
             if not is_url(str(o.record_path)):
-                yield from iter_record_files([Path(o.record_path)], damaged)
-                continue
-            try:
-                yield store.read(str(o.record_path))
-            except Exception as exc:  # a malformed record: reported, the rest load
-                damaged.append((Path(str(o.record_path)), one_line(f"{type(exc).__name__}: {exc}")[:200]))
+                recs = list(iter_record_files([Path(o.record_path)], damaged))
+            else:
+                try:
+                    recs = [store.read(str(o.record_path))]
+                except Exception as exc:  # a malformed record: reported, the rest load
+                    damaged.append((Path(str(o.record_path)), one_line(f"{type(exc).__name__}: {exc}")[:200]))
+                    continue
+            for rec in recs:
+                # A record reused from the store names the path of the run that made it;
+                # the database keeps the path given now (and every path, in report_paths).
+                rec.source_path = str(o.path)
+                yield rec
 
     @property
     def failed(self) -> bool:
@@ -316,7 +322,7 @@ def ingest(paths: DocsArg, db: DbOpt = Path(DEFAULT_DB), out: StoreOpt = "extrac
     # The database first: a locked or unusable one fails now, not after an hour of extraction.
     damaged: list[tuple[Path, str]] = []
     with writing(db) as con:  # publishes the readers' snapshot once loaded
-        res = load_records(con, batch.records(quiet, damaged), replace=force)
+        res = load_records(con, batch.records(quiet, damaged), replace=force, paths_given=True)
     _report_damaged(damaged)
     batch.summary()
     print(f"database {db}: {res.inserted} new, {res.replaced} replaced, {res.unchanged} unchanged")

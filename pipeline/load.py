@@ -106,10 +106,14 @@ def _stage(t: TableSpec) -> str:
 
 
 def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replace: bool = False,
-                 batch_size: int = BATCH_RECORDS) -> LoadResult:
+                 batch_size: int = BATCH_RECORDS, paths_given: bool = False) -> LoadResult:
     """Stage the records batch by batch (each batch committed to staging tables, so DuckDB
     holds no more than a batch in memory), then move them into the real tables, recompute
-    versions and cross-year findings in one transaction: a load is all or nothing."""
+    versions and cross-year findings in one transaction: a load is all or nothing.
+
+    Every record's source_path goes into report_paths. With `paths_given` (ingest: the
+    records carry the paths given in this run) a report already loaded takes the new path
+    as its source_path too; a plain load of extracted/ leaves it as it is."""
     res = LoadResult()
     now = datetime.now(UTC).replace(tzinfo=None)
     (limit,) = query(con, "SELECT current_setting('memory_limit')")[0]
@@ -118,8 +122,9 @@ def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], repl
     try:
         for t in TABLES:
             con.execute(f"CREATE TABLE {_stage(t)} AS SELECT * FROM {t.name} LIMIT 0")
-        total = _stage_all(con, records, replace, batch_size, now, res)
-        _move_staged(con, now, total, res)
+        paths: dict[tuple[str, str], None] = {}
+        total = _stage_all(con, records, replace, batch_size, now, res, paths)
+        _move_staged(con, now, total, res, list(paths), paths_given)
     finally:
         _drop_stages(con)
         con.execute(f"SET memory_limit = '{limit}'")
@@ -133,12 +138,14 @@ def _drop_stages(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _stage_all(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replace: bool, batch_size: int,
-               now: datetime, res: LoadResult) -> int:
+               now: datetime, res: LoadResult, paths: dict[tuple[str, str], None]) -> int:
     existing = dict(query(con, "SELECT report_id, status FROM reports"))
     seen: set[str] = set()
     total = 0
     for chunk in _batches(records, batch_size):
         total += len(chunk)
+        for r in chunk:  # every path, also of a file listed twice or already loaded
+            paths[(r.sha256, r.source_path)] = None
         todo = _todo(chunk, existing, seen, replace, res)
         if not todo:
             continue
@@ -150,7 +157,8 @@ def _stage_all(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replac
     return total
 
 
-def _move_staged(con: duckdb.DuckDBPyConnection, now: datetime, total: int, res: LoadResult) -> None:
+def _move_staged(con: duckdb.DuckDBPyConnection, now: datetime, total: int, res: LoadResult,
+                 paths: list[tuple[str, str]], paths_given: bool) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         if res.inserted or res.replaced:
@@ -168,6 +176,7 @@ def _move_staged(con: duckdb.DuckDBPyConnection, now: datetime, total: int, res:
             # loaded now, the agency table (ids, names, regions, aliases) whole.
             refresh_indicators(con, [rid for (rid,) in query(con, f"SELECT report_id FROM {_stage(REPORTS)}")])
             refresh_agencies(con)
+        _record_paths(con, paths, now, paths_given)
         con.execute("INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [uuid.uuid4().hex, now, datetime.now(UTC).replace(tzinfo=None), total,
                      res.inserted, res.replaced, res.unchanged])
@@ -175,6 +184,31 @@ def _move_staged(con: duckdb.DuckDBPyConnection, now: datetime, total: int, res:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _record_paths(con: duckdb.DuckDBPyConnection, paths: list[tuple[str, str]], now: datetime,
+                  paths_given: bool) -> None:
+    """report_paths: a path seen again is touched, a new one added. With `paths_given` the
+    reports already loaded take the last path given for them as source_path (those loaded
+    now have it from their record)."""
+    if not paths:
+        return
+    tbl = pa.table({"report_id": pa.array([p[0] for p in paths], pa.string()),
+                    "path": pa.array([p[1] for p in paths], pa.string()),
+                    "seq": pa.array(range(len(paths)), pa.int64())})
+    con.register("_paths", tbl)
+    try:
+        con.execute("""UPDATE report_paths SET last_seen = ? FROM _paths p
+                       WHERE report_paths.report_id = p.report_id AND report_paths.path = p.path""", [now])
+        con.execute("""INSERT INTO report_paths SELECT DISTINCT p.report_id, p.path, ?, ? FROM _paths p
+                       WHERE NOT EXISTS (SELECT 1 FROM report_paths q
+                                         WHERE q.report_id = p.report_id AND q.path = p.path)""", [now, now])
+        if paths_given:
+            con.execute("""UPDATE reports SET source_path = l.path
+                           FROM (SELECT report_id, arg_max(path, seq) AS path FROM _paths GROUP BY ALL) l
+                           WHERE reports.report_id = l.report_id AND reports.source_path <> l.path""")
+    finally:
+        con.unregister("_paths")
 
 
 def _todo(chunk: list[Record], existing: dict[str, str], seen: set[str], replace: bool,
@@ -264,7 +298,9 @@ def _crossyear_chunk(con: duckdb.DuckDBPyConnection) -> None:
                    (SELECT report_id FROM reports WHERE agency IN (SELECT agency FROM _ag))""")
     rows = query(con, """
         SELECT r.report_id, r.agency, r.year, r.format_version,
-               f.table_id || '.' || f.row_key || '.' || f.col_key AS key, f.value, f.amount
+               f.table_id || '.' || f.row_key || '.' || f.col_key AS key,
+               -- counts as integers, as the rules saw them at extraction
+               CASE WHEN f.amount IS NULL THEN f.value::BIGINT END AS value, f.amount
         FROM reports r JOIN facts f USING (report_id)
         WHERE r.is_current AND r.agency IN (SELECT agency FROM _ag)
         ORDER BY r.agency, r.year""")

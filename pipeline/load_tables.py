@@ -1,8 +1,9 @@
 """Records as Arrow columns, one builder per database table, for the loader's bulk INSERTs.
 
 Columns rather than a dict per row: a load is millions of facts, and building per-row
-dicts (or a DataFrame from them) is what made loading slow. Money travels as text and is
-cast to DECIMAL by DuckDB, so no value goes through a float.
+dicts (or a DataFrame from them) is what made loading slow. Every number travels as text
+and is cast to DECIMAL by DuckDB, so no value goes through a float and no printed digit is
+lost (EXACT: 10 decimals in 万元 hold a 元 amount to the 厘 and more).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import pyarrow as pa
 from pipeline.record import Fact, Finding, Record
 
 S, N, B, F = pa.string(), pa.int64(), pa.bool_(), pa.float64()  # text, integer, bool, float
+EXACT = "DECIMAL(38, 10)"  # facts.value and .amount (pipeline/sql/schema.sql)
+SCALE = 10
 
 
 @dataclass(frozen=True)
@@ -41,28 +44,40 @@ REPORTS = TableSpec("reports", (
 ), casts=(("published_on", "DATE"), ("period_start", "DATE"), ("period_end", "DATE"),
           ("extracted_at", "TIMESTAMP"), ("metadata", "JSON")))
 FACTS = TableSpec("facts", (
-    ("report_id", S), ("table_id", S), ("row_key", S), ("col_key", S), ("value", N), ("amount", S),
+    ("report_id", S), ("table_id", S), ("row_key", S), ("col_key", S), ("value", S), ("amount", S),
     ("value_kind", S), ("printed_text", S), ("unit", S), ("page", N), ("table_index", N), ("row_index", N),
     ("col_index", N), ("bbox", pa.list_(F)), ("ocr_confidence", F), ("derived", B),
-), casts=(("amount", "DECIMAL(18, 4)"),))
+), casts=(("value", EXACT), ("amount", EXACT)))
 SECTIONS = TableSpec("sections", (("report_id", S), ("number", N), ("heading", S), ("text", S), ("page", N)))
 FINDINGS = TableSpec("findings", (
     ("report_id", S), ("rule_id", S), ("severity", S), ("message", S), ("message_zh", S),
     ("cells", pa.list_(S)), ("expected", S), ("printed", S), ("origin", S), ("seq", N),
 ))
 DERIVED = TableSpec("derived_facts", (
-    ("report_id", S), ("table_id", S), ("row_key", S), ("col_key", S), ("value", N), ("amount", S),
+    ("report_id", S), ("table_id", S), ("row_key", S), ("col_key", S), ("value", S), ("amount", S),
     ("rule_id", S),
-), casts=(("amount", "DECIMAL(18, 4)"),))
+), casts=(("value", EXACT), ("amount", EXACT)))
 TABLES = (REPORTS, FACTS, SECTIONS, FINDINGS, DERIVED)
 
 
-def _count(v: int | Decimal | None) -> int | None:
-    return None if v is None or isinstance(v, Decimal) else int(v)
+class TooManyDigits(ValueError):
+    """A number with more decimals than the database keeps: refused, never rounded."""
+
+
+def _number(v: int | Decimal | None) -> str | None:
+    """Any number as exact text (counts and money alike): the `value` column."""
+    if v is None:
+        return None
+    if isinstance(v, Decimal):
+        exp = v.as_tuple().exponent
+        if isinstance(exp, int) and exp < -SCALE and v != v.quantize(Decimal(1).scaleb(-SCALE)):
+            raise TooManyDigits(f"{v} has more than {SCALE} decimals")
+        return format(v, "f")
+    return str(int(v))
 
 
 def _money(v: int | Decimal | None) -> str | None:
-    return format(v, "f") if isinstance(v, Decimal) else None
+    return _number(v) if isinstance(v, Decimal) else None
 
 
 def _text(v: Any) -> str | None:
@@ -102,7 +117,7 @@ class Columns:
         d["table_id"].extend([f.table_id for f in r.facts])
         d["row_key"].extend([f.row_key for f in r.facts])
         d["col_key"].extend([f.col_key for f in r.facts])
-        d["value"].extend([_count(f.value) for f in r.facts])
+        d["value"].extend([_number(f.value) for f in r.facts])
         d["amount"].extend([_money(f.value) for f in r.facts])
         d["value_kind"].extend([f.value_kind for f in r.facts])
         d["printed_text"].extend([f.printed_text for f in r.facts])
@@ -131,4 +146,4 @@ class Columns:
     def add_derived(self, report_id: str, derived: Iterable[Fact]) -> None:
         for f in derived:
             self.add(report_id=report_id, table_id=f.table_id, row_key=f.row_key, col_key=f.col_key,
-                     value=_count(f.value), amount=_money(f.value), rule_id=getattr(f, "rule_id", None))
+                     value=_number(f.value), amount=_money(f.value), rule_id=getattr(f, "rule_id", None))

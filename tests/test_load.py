@@ -39,11 +39,13 @@ def test_load_is_idempotent_and_counts(tmp_path: Path, wuhan_txt: Path) -> None:
     assert query(con, "SELECT agency, year, published_on::VARCHAR, format_version, status, is_current, version "
                       "FROM reports") == [("武汉市硚口区档案馆", 2024, "2025-01-13", "2021", "ok", True, 1)]
     assert query(con, "SELECT count(*) FROM sections") == [(6,)]
-    # numbers are integers in the database, with their printed text and place
-    assert query(con, "SELECT typeof(value), printed_text, table_index, row_index, col_index FROM facts "
-                      "WHERE table_id='t3' AND row_key='total' AND col_key='total'") == [("BIGINT", "0", 1, 26, 8)]
-    assert query(con, "SELECT typeof(amount), value IS NULL, unit FROM facts WHERE row_key='fees'") == [
-        ("DECIMAL(18,4)", True, "万元")]
+    # every number is an exact decimal in `value` (counts and money alike), with its printed
+    # text and place; money is in `amount` too
+    assert query(con, "SELECT typeof(value), value::VARCHAR, printed_text, table_index, row_index, col_index "
+                      "FROM facts WHERE table_id='t3' AND row_key='total' AND col_key='total'") == [
+        ("DECIMAL(38,10)", "0.0000000000", "0", 1, 26, 8)]
+    assert query(con, "SELECT typeof(amount), value = amount, unit FROM facts WHERE row_key='fees'") == [
+        ("DECIMAL(38,10)", True, "万元")]
     con.close()
 
 

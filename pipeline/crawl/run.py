@@ -124,10 +124,12 @@ def run(sources: list[Source], raw: Path, db: Path, extracted: Path, log: JsonLo
     crawl = crawl_sources(sources, raw, settings, on_entry=log.entry)
     outcomes = list(extract_many(crawl.reports, extracted, jobs=jobs, timeout=timeout))
     records = [read_record(o.record_path) for o in outcomes if o.record_path]
+    for o, rec in zip([o for o in outcomes if o.record_path], records, strict=True):
+        rec.source_path = str(o.path)  # the path fetched now, also for a record reused from extracted/
     _agency_from_source(records, crawl, sources)
     with writing(db) as con:  # publishes the readers' snapshot
         ensure_schema(con)
-        res = load_records(con, records)
+        res = load_records(con, records, paths_given=True)
         con.execute("BEGIN TRANSACTION")
         write_entries(con, crawl.run_id, crawl.entries)
         con.execute("COMMIT")

@@ -65,7 +65,7 @@ SELECT ra.agency_id, ra.agency, ra.agency_printed, ra.agency_type, ra.level, ra.
        ra.region_code, ra.year, ra.template, ra.scope, ra.status AS report_status, f.report_id,
        f.table_id, f.row_key, f.col_key, f.table_id || '.' || f.row_key || '.' || f.col_key AS key,
        f.value, f.amount, f.value_kind, f.printed_text, f.unit,
-       coalesce(d.value::DECIMAL(18, 4), d.amount, f.value::DECIMAL(18, 4), f.amount) AS number,
+       coalesce(d.value, f.value) AS number,
        d.report_id IS NOT NULL AS derived_from_parts
 FROM report_agency ra
 JOIN facts f ON f.report_id = ra.report_id

@@ -34,8 +34,8 @@ CREATE TABLE IF NOT EXISTS facts (
     table_id       VARCHAR NOT NULL,      -- t2, t3, t4
     row_key        VARCHAR NOT NULL,
     col_key        VARCHAR NOT NULL,
-    value          BIGINT,                -- counts (件/项); NULL for money and unreadable cells
-    amount         DECIMAL(18, 4),        -- money in 万元; NULL for counts
+    value          DECIMAL(38, 10),       -- every printed number exactly, counts and money (万元); NULL only when unreadable
+    amount         DECIMAL(38, 10),       -- money in 万元 (= value), every printed digit; NULL for counts
     value_kind     VARCHAR NOT NULL,      -- number, blank (→0), dash (—, /, 无 → 0), text (unreadable)
     printed_text   VARCHAR NOT NULL,      -- the cell as printed
     unit           VARCHAR,
@@ -58,8 +58,8 @@ CREATE TABLE IF NOT EXISTS derived_facts (
     table_id       VARCHAR NOT NULL,
     row_key        VARCHAR NOT NULL,
     col_key        VARCHAR NOT NULL,
-    value          BIGINT,
-    amount         DECIMAL(18, 4),
+    value          DECIMAL(38, 10),       -- as facts.value: counts and money alike
+    amount         DECIMAL(38, 10),
     rule_id        VARCHAR,
     PRIMARY KEY (report_id, table_id, row_key, col_key)
 );
@@ -87,6 +87,25 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 -- Databases made before seq existed get it (NULL for their rows, which sort last).
 ALTER TABLE findings ADD COLUMN IF NOT EXISTS seq INTEGER;
+
+-- Databases made before issue 9 items 4/5: money kept 4 decimals and value was NULL for
+-- money. The columns widen (no digit lost: every old value fits) and value is filled in.
+ALTER TABLE facts ALTER COLUMN value TYPE DECIMAL(38, 10);
+ALTER TABLE facts ALTER COLUMN amount TYPE DECIMAL(38, 10);
+ALTER TABLE derived_facts ALTER COLUMN value TYPE DECIMAL(38, 10);
+ALTER TABLE derived_facts ALTER COLUMN amount TYPE DECIMAL(38, 10);
+UPDATE facts SET value = amount WHERE value IS NULL AND amount IS NOT NULL;
+UPDATE derived_facts SET value = amount WHERE value IS NULL AND amount IS NOT NULL;
+
+-- Every path a report (one file content) was seen at: the same attachment is often
+-- published at several URLs, and ingested again from another folder or machine.
+-- reports.source_path is the path of the latest ingest.
+CREATE TABLE IF NOT EXISTS report_paths (
+    report_id      VARCHAR NOT NULL,
+    path           VARCHAR NOT NULL,
+    first_seen     TIMESTAMP NOT NULL,
+    last_seen      TIMESTAMP NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS loads (
     load_id        VARCHAR PRIMARY KEY,

@@ -9,7 +9,7 @@ SELECT * FROM reports WHERE is_current AND status <> 'rejected';
 -- exact DECIMAL whether the cell is a count or money.
 CREATE OR REPLACE VIEW current_facts AS
 SELECT r.agency, r.year, r.format_version, r.scope, r.status AS report_status,
-       f.*, coalesce(f.value::DECIMAL(18, 4), f.amount) AS number
+       f.*, f.value AS number
 FROM current_reports r JOIN facts f USING (report_id);
 
 -- Printed facts plus the values a report left blank but that follow from its parts
@@ -28,15 +28,15 @@ FROM derived_facts;
 -- agencies and years. 2019 and 2021 templates share these keys.
 CREATE OR REPLACE VIEW report_summary AS
 SELECT r.agency, r.year, r.scope, r.format_version, r.status, r.report_id,
-       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'new_received' AND f.col_key = 'total') AS new_requests,
-       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'carried_over' AND f.col_key = 'total') AS carried_over,
-       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'granted' AND f.col_key = 'total') AS granted,
-       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'partially_granted' AND f.col_key = 'total') AS partially_granted,
-       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'total' AND f.col_key = 'total') AS handled,
-       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'carried_forward' AND f.col_key = 'total') AS carried_forward,
-       max(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key = 'reconsideration' AND f.col_key = 'total') AS reconsiderations,
-       max(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key = 'reconsideration' AND f.col_key = 'corrected') AS reconsiderations_corrected,
-       sum(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key IN ('litigation_direct', 'litigation_after_reconsideration') AND f.col_key = 'total') AS lawsuits
+       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'new_received' AND f.col_key = 'total')::BIGINT AS new_requests,
+       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'carried_over' AND f.col_key = 'total')::BIGINT AS carried_over,
+       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'granted' AND f.col_key = 'total')::BIGINT AS granted,
+       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'partially_granted' AND f.col_key = 'total')::BIGINT AS partially_granted,
+       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'total' AND f.col_key = 'total')::BIGINT AS handled,
+       max(f.value) FILTER (WHERE f.table_id = 't3' AND f.row_key = 'carried_forward' AND f.col_key = 'total')::BIGINT AS carried_forward,
+       max(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key = 'reconsideration' AND f.col_key = 'total')::BIGINT AS reconsiderations,
+       max(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key = 'reconsideration' AND f.col_key = 'corrected')::BIGINT AS reconsiderations_corrected,
+       sum(f.value) FILTER (WHERE f.table_id = 't4' AND f.row_key IN ('litigation_direct', 'litigation_after_reconsideration') AND f.col_key = 'total')::BIGINT AS lawsuits
 FROM current_reports r LEFT JOIN facts f USING (report_id)
 GROUP BY ALL;
 

@@ -63,7 +63,7 @@ def test_parquet_tidy_equals_facts(db: Path, tmp_path: Path) -> None:
     # money is an exact decimal in Parquet, not a float
     import pyarrow.parquet as pq
 
-    assert str(pq.read_schema(out).field("amount").type) == "decimal128(18, 4)"
+    assert str(pq.read_schema(out).field("amount").type) == "decimal128(38, 10)"
 
 
 def test_csv_tidy_region_and_years(db: Path, tmp_path: Path) -> None:

@@ -41,9 +41,6 @@ SLUGS = sorted(p.name for p in REAL.iterdir() if (p / "truth.json").is_file())
 MARKDOWN = ("issue 9 class 8, the conversion itself: the Markdown reader reads the pipe tables, but these "
             "converters broke table 三/四 apart (one table per row group under placeholder headers 数据1…, rows "
             "split and columns shifted by OCR) and the extractor does not reassemble them")
-MONEY_DIGITS = ("issue 9 class 4: facts.amount is DECIMAL(18,4) and drops printed digits "
-                "(5949.088667 万元 stored as 5949.0887; 75394432.52元 = 7539.443252 万元 as 7539.4433)")
-MONEY_VALUE = "issue 9 class 5: facts.value is NULL for money, the one column a researcher reads"
 SCAN = ("issue 9 class 7: the 200-dpi scan of the Shanghai page yields no t3/t4 cells at all "
         "(RapidOCR; the tables are not found on the OCR pages)")
 
@@ -160,7 +157,6 @@ def test_shanghai_rendered_page_checks_as_printed(shanghai_rendered: Path) -> No
 
 @pytest.mark.parametrize("slug,key", [("pingtan-2023", "t2.fees.amount"),
                                       ("pingtan-2019", "t2.central_procurement.amount")])
-@pytest.mark.xfail(strict=True, reason=MONEY_DIGITS)
 def test_money_keeps_every_printed_digit_in_the_database(tmp_path: Path, slug: str, key: str) -> None:
     want = next(_want(f["value"]) for f in truth(slug)["facts"] if f"{f['table_id']}.{f['row_key']}.{f['col_key']}" == key)
     con = connect(tmp_path / "g.duckdb")
@@ -170,7 +166,6 @@ def test_money_keeps_every_printed_digit_in_the_database(tmp_path: Path, slug: s
     con.close()
 
 
-@pytest.mark.xfail(strict=True, reason=MONEY_VALUE)
 def test_money_has_a_value_in_the_database(tmp_path: Path) -> None:
     con = connect(tmp_path / "g.duckdb")
     load_records(con, [record("pingtan-2023")])
@@ -305,7 +300,6 @@ def _fees_page(tmp_path: Path, printed: str) -> Path:
     return page
 
 
-@pytest.mark.xfail(strict=True, reason=MONEY_DIGITS)
 def test_minimal_money_six_decimals(tmp_path: Path) -> None:
     rec = process_file(_fees_page(tmp_path, "5949.088667"))
     assert rec.fact_map()["t2.fees.amount"].value == Decimal("5949.088667")  # the record keeps them
@@ -315,7 +309,6 @@ def test_minimal_money_six_decimals(tmp_path: Path) -> None:
     con.close()
 
 
-@pytest.mark.xfail(strict=True, reason=MONEY_VALUE)
 def test_minimal_money_value_column(tmp_path: Path) -> None:
     con = connect(tmp_path / "g.duckdb")
     load_records(con, [process_file(_fees_page(tmp_path, "5949.088667"))])
