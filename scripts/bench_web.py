@@ -1,5 +1,5 @@
 """Page render time of `gongkai serve` on a synthetic database of N reports (default 100,000,
-about 20 million facts; built like scripts/bench_compare.py, through the real loading path).
+about 20 million facts; records as scripts/bench_db.py makes them, through the real loading path).
 
 Each page is requested through the app (FastAPI's test client, no network) and timed by the
 server itself (its Server-Timing header: routing, queries, template); the first request of a
@@ -27,7 +27,7 @@ GOAL_MS = 300.0
 
 
 def build(db: Path, n: int, batch: int = 2000) -> None:
-    from bench_compare import records
+    from bench_db import records
 
     from pipeline.db import connect
     from pipeline.load import load_records

@@ -10,8 +10,10 @@ script and style, so even an unescaped slip could not run an inline script.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-ASSET_VERSION = "1"  # part of every ETag: a new release of the pages invalidates cached ones
+INDEX_WAIT = 0.3  # seconds a search waits for a new snapshot's pinyin index before SQL answers
+ASSET_VERSION = "2"  # part of every ETag: a new release of the pages invalidates cached ones
 
 
 class PageError(Exception):
@@ -47,8 +50,12 @@ class PageError(Exception):
 class Web:
     """What every route needs: the store, the templates, the per-request language."""
 
-    def __init__(self, db: Path, live: bool = False) -> None:
+    def __init__(self, db: Path, live: bool = False, page_rows: int = data.PAGE_ROWS,
+                 index_wait: float = INDEX_WAIT) -> None:
         self.store = Store(db, live=live)
+        self.page_rows = page_rows
+        self.index_wait = index_wait
+        self._build_lock = threading.Lock()
         self.env = Environment(loader=PackageLoader("pipeline.web", "templates"), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["num"] = fmt_num
@@ -63,6 +70,32 @@ class Web:
         except duckdb.IOException as exc:
             # The file itself, held by a writer, and no snapshot published yet.
             raise PageError(503, "busy_title", " ".join(str(exc).split())[:200]) from exc
+
+    def search_index(self, gen: Generation) -> list[data.Entry] | None:
+        """The pinyin search index of this generation, or None while it is being built: the
+        build (seconds for tens of thousands of agencies) runs on its own thread, started by
+        the first request that meets a new snapshot (or by the server's start), and a search
+        waits at most `index_wait` seconds for it before it is answered by SQL."""
+        idx = gen.cache.get("search")
+        if idx is not None:
+            return idx
+        with self._build_lock:
+            done = gen.cache.get("search_built")
+            if done is None:
+                done = gen.cache["search_built"] = threading.Event()
+                threading.Thread(target=self._build_index, args=(gen, done), daemon=True,
+                                 name=f"search-index-{gen.key}").start()
+        done.wait(self.index_wait)
+        return gen.cache.get("search")
+
+    def _build_index(self, gen: Generation, done: threading.Event) -> None:
+        try:
+            gen.cache["search"] = data.search_index(gen.cursor())
+        except duckdb.Error:
+            with self._build_lock:  # a generation closed under us: let the next request retry
+                gen.cache.pop("search_built", None)
+        finally:
+            done.set()
 
     def con(self, gen: Generation, need_reports: bool = True) -> duckdb.DuckDBPyConnection:
         cur = gen.cursor()
@@ -110,9 +143,20 @@ def _etag(gen_key: str, request: Request) -> str:
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 
-def create_app(db: Path | str, live: bool = False) -> FastAPI:
-    web = Web(Path(db), live=live)
-    app = FastAPI(title="gongkai", docs_url=None, redoc_url=None, openapi_url=None)
+def create_app(db: Path | str, live: bool = False, page_rows: int = data.PAGE_ROWS,
+               index_wait: float = INDEX_WAIT) -> FastAPI:
+    web = Web(Path(db), live=live, page_rows=page_rows, index_wait=index_wait)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:  # start the search index at once, not at the first keystroke
+            web.search_index(web.store.current())
+        except (NoDatabase, duckdb.Error):
+            pass
+        yield
+        web.store.close()
+
+    app = FastAPI(title="gongkai", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.web = web
     static = resources.files("pipeline.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +23,19 @@ from pipeline import spec
 from pipeline.compare import queries as q
 from pipeline.show import rules_for
 
-PAGE_ROWS = 500  # rows a compare/coverage/quality page shows; the downloads hold the same rows
+PAGE_ROWS = 500  # rows a compare/coverage/quality page shows (then ?page=2…); downloads hold the same rows
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which rows of a long table a page shows: `number` counts from 1."""
+
+    number: int = 1
+    size: int = PAGE_ROWS
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
 
 
 def clean(v: Any) -> Any:
@@ -57,6 +70,7 @@ class Entry:
     haystack: str = field(repr=False, default="")
 
 
+@lru_cache(maxsize=1 << 18)
 def initials(text: str) -> str:
     """Pinyin initials, lower case: 武汉市硚口区 → whsqkq (letters and digits kept as they are)."""
     return "".join(p[:1] for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
@@ -91,6 +105,31 @@ def search(index: list[Entry], text: str, limit: int = 50) -> tuple[list[Entry],
         hits.append((rank, e.name, e))
     hits.sort(key=lambda h: (h[0], h[1]))
     return [h[2] for h in hits[:limit]], len(hits)
+
+
+def search_sql(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> tuple[list[Entry], int]:
+    """`search` without the pinyin index, while it is being built for a new snapshot: the same
+    matches on names and regions in the same order, read by SQL (no initials yet)."""
+    t = text.strip().lower()
+    if not t:
+        return [], 0
+    df = _df(con, """
+        WITH hit AS (
+            SELECT a.agency_id, a.name, coalesce(a.region, '') AS region, a.names,
+                   CASE WHEN starts_with(lower(a.name), ?) THEN 0 ELSE 1 END AS rank
+            FROM agencies a
+            WHERE contains(lower(concat_ws(chr(10), a.name, array_to_string(a.names, chr(10)), a.region)), ?))
+        SELECT h.*, (SELECT count(*) FROM hit) AS total,
+               (SELECT list(DISTINCT ra.year ORDER BY ra.year) FROM report_agency ra
+                WHERE ra.agency_id = h.agency_id AND ra.year IS NOT NULL) AS years
+        FROM hit h ORDER BY rank, name LIMIT ?""", [t, t, limit])
+    out = [Entry(r["agency_id"], r["name"], r["region"], [] if r["names"] is None else list(r["names"]),
+                 [int(y) for y in (r["years"] if r["years"] is not None else [])], "") for r in records(df)]
+    return out, int(df["total"].iloc[0]) if len(df) else 0
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
+    return con.execute(sql, params).df()
 
 
 # ---- agency ---------------------------------------------------------------------------------
@@ -254,7 +293,7 @@ class CompareQuery:
     metrics: tuple[str, ...]
     sort: str | None
     desc: bool
-    limit: int = PAGE_ROWS
+    page: Page = Page()
 
 
 SORTABLE = ("agency", "region", "year")
@@ -268,7 +307,7 @@ def compare(con: duckdb.DuckDBPyConnection, cq: CompareQuery) -> tuple[pd.DataFr
     if cq.sort and cq.sort in df.columns:
         df = df.sort_values([cq.sort, "agency"], ascending=[not cq.desc, True], na_position="last", kind="stable")
     total = len(df)
-    df = df.head(cq.limit)
+    df = df.iloc[cq.page.offset:cq.page.offset + cq.page.size]
     out = df[["agency_id", "agency", "region", "level", "year", *cq.metrics]].copy()
     for m in cq.metrics:
         # One Python type per column, so the page and the downloads print a value alike.
@@ -293,28 +332,55 @@ def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
 # ---- coverage -------------------------------------------------------------------------------
 
 def coverage(con: duckdb.DuckDBPyConnection, region: str | None, span: q.Years | None, missing_only: bool,
-             limit: int = PAGE_ROWS) -> tuple[list[int], list[dict[str, Any]], int]:
+             page: Page = Page()) -> tuple[list[int], list[dict[str, Any]], int]:
     """Agency × year matrix: (years, rows shown, rows in all); a row's `cells` is the number
-    of current reports per year (0 = missing)."""
-    df = q.coverage(con, region, span)
-    ys = sorted({int(y) for y in df["year"]}) if len(df) else []
-    rows: dict[str, dict[str, Any]] = {}
-    for r in df.itertuples(index=False):
-        row = rows.setdefault(r.agency_id, {"agency_id": r.agency_id, "agency": r.agency, "region": r.region,
-                                            "cells": {}})
-        row["cells"][int(r.year)] = int(r.reports)
-    out = list(rows.values())
-    for row in out:
-        row["missing"] = sum(1 for y in ys if row["cells"].get(y, 0) == 0)
-    if missing_only:
-        out = [r for r in out if r["missing"]]
-    return ys, out[:limit], len(out)
+    of current reports per year (0 = missing). The same expected set and published test as
+    `gongkai coverage` (pipeline.compare.queries.coverage), but grouped, filtered and cut to
+    the page inside DuckDB: a national database has tens of thousands of agencies."""
+    if span is None:
+        lo, hi = con.execute("SELECT min(year), max(year) FROM report_agency").fetchone()
+        if lo is None:
+            return [], [], 0
+        span = q.Years(lo, hi)
+    ys = list(range(span.first, span.last + 1))
+    where, params = q._region_filter(region, "a")
+    rows = con.execute(f"""
+        WITH expected AS (SELECT agency_id, name, region FROM agencies a WHERE {where}),
+        y AS (SELECT unnest(range(?::INTEGER, ?::INTEGER + 1)) AS year),
+        pub AS (SELECT agency_id, year, count(*) AS n FROM report_agency
+                WHERE year BETWEEN ? AND ? GROUP BY ALL),
+        per AS (SELECT e.agency_id, e.name, e.region, list(coalesce(p.n, 0)::INTEGER ORDER BY y.year) AS cells,
+                       count(*) FILTER (WHERE p.n IS NULL) AS missing
+                FROM expected e CROSS JOIN y LEFT JOIN pub p ON p.agency_id = e.agency_id AND p.year = y.year
+                GROUP BY ALL)
+        SELECT agency_id, name, region, cells, missing, count(*) OVER () AS total FROM per
+        WHERE NOT ? OR missing > 0 ORDER BY name, agency_id LIMIT ? OFFSET ?""",
+                       [*params, span.first, span.last, span.first, span.last, missing_only,
+                        page.size, page.offset]).fetchall()
+    total = rows[0][5] if rows else _coverage_total(con, where, params, span, missing_only, bool(page.offset))
+    out = [{"agency_id": aid, "agency": name, "region": reg, "cells": dict(zip(ys, cells, strict=True)),
+            "missing": int(missing)} for aid, name, reg, cells, missing, _ in rows]
+    return ys, out, int(total)
+
+
+def _coverage_total(con: duckdb.DuckDBPyConnection, where: str, params: list[Any], span: q.Years,
+                    missing_only: bool, paged: bool) -> int:
+    """The row count when the page asked for lies past the last row (or there are none)."""
+    if not paged:
+        return 0
+    if not missing_only:
+        return con.execute(f"SELECT count(*) FROM agencies a WHERE {where}", params).fetchone()[0]
+    return con.execute(f"""
+        SELECT count(*) FROM agencies a WHERE {where} AND (
+            SELECT count(DISTINCT year) FROM report_agency ra
+            WHERE ra.agency_id = a.agency_id AND ra.year BETWEEN ? AND ?) < ?""",
+                       [*params, span.first, span.last, span.last - span.first + 1]).fetchone()[0]
 
 
 # ---- quality --------------------------------------------------------------------------------
 
 def quality(con: duckdb.DuckDBPyConnection, rule: str | None, region: str | None, year: int | None,
-            severity: str | None, limit: int = PAGE_ROWS) -> dict[str, Any]:
+            severity: str | None, page: Page = Page()) -> dict[str, Any]:
     """Findings of current reports grouped by rule, region (city, else province) and year,
     and the findings themselves, each with the report and the cells it names."""
     where, params = q._region_filter(region, "ra")
@@ -338,9 +404,10 @@ def quality(con: duckdb.DuckDBPyConnection, rule: str | None, region: str | None
             "expected", "printed")
     rows = con.execute(f"""SELECT ra.agency_id, ra.agency, ra.year, f.report_id, f.rule_id, f.severity, f.message,
         f.message_zh, f.cells, f.expected, f.printed {base}
-        ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, ra.agency, ra.year, f.rule_id
-        LIMIT ?""", [*params, limit]).fetchall()
+        ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, ra.agency, ra.year, f.rule_id,
+                 f.report_id, f.cells, f.message  -- a total order: pages must not overlap or skip
+        LIMIT ? OFFSET ?""", [*params, page.size, page.offset]).fetchall()
     total = sum(n for _, _, n, _ in by_rule)
-    rejected = con.execute("SELECT source_path, reason FROM rejected_files ORDER BY 1 LIMIT ?", [limit]).fetchall()
+    rejected = con.execute("SELECT source_path, reason FROM rejected_files ORDER BY 1 LIMIT ?", [page.size]).fetchall()
     return {"by_rule": by_rule, "by_region": by_region, "by_year": by_year, "total": total,
             "rows": [dict(zip(cols, r, strict=True)) for r in rows], "rejected": rejected}

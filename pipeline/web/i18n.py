@@ -83,6 +83,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "total": ("合计", "Total"),
     "language": ("English", "中文"),
     "shown": ("显示", "showing"),
+    "rows": ("行", "rows"),
+    "prev_page": ("上一页", "previous"),
+    "next_page": ("下一页", "next"),
     "of": ("共", "of"),
     "more": ("更多", "more"),
 }

@@ -43,12 +43,23 @@ def _int(value: str | None, name: str) -> int | None:
         raise _bad(f"{name} must be a whole number, not {value[:40]!r}") from None
 
 
+MAX_PAGE = 100_000  # far past any table's end; bounds the OFFSET a URL can ask for
+
+
+def _page(request: Request, web: Web) -> data.Page:
+    """Which rows of a long table: `?page=N`, counting from 1."""
+    n = _int(request.query_params.get("page"), "page")
+    if n is not None and not 1 <= n <= MAX_PAGE:
+        raise _bad(f"page runs from 1 to {MAX_PAGE}")
+    return data.Page(n or 1, web.page_rows)
+
+
 def _text(value: str | None, limit: int = 200) -> str | None:
     v = (value or "").strip()
     return v[:limit] or None
 
 
-def _compare_query(request: Request, con: Any) -> data.CompareQuery:
+def _compare_query(request: Request, con: Any, page: data.Page) -> data.CompareQuery:
     p = request.query_params
     metrics = tuple(m for m in p.getlist("m") if m) or q.DEFAULT_METRICS
     bad = [m for m in metrics if m not in q.METRICS]
@@ -65,7 +76,7 @@ def _compare_query(request: Request, con: Any) -> data.CompareQuery:
         ys = data.years(con)
         year = ys[-1] if ys else None  # the newest year: what staff look at first
     return data.CompareQuery(region=_text(p.get("region")), year=year, level=level, metrics=tuple(metrics),
-                             sort=sort, desc=p.get("order", "desc") != "asc")
+                             sort=sort, desc=p.get("order", "desc") != "asc", page=page)
 
 
 def _compare_frame(df: pd.DataFrame, cq: data.CompareQuery, w: i18n.Words) -> pd.DataFrame:
@@ -83,7 +94,7 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
         text = _text(request.query_params.get("q"), 100) or ""
         gen = web.generation()
         con = web.con(gen)
-        shown, total = data.search(_index(gen, con), text) if text else ([], 0)
+        shown, total = _search(web, gen, con, text, 50)
         return web.render(request, "search.html", q=text, hits=shown, total=total)
 
     @app.get("/api/search")
@@ -91,7 +102,7 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
         text = _text(request.query_params.get("q"), 100) or ""
         gen = web.generation()
         con = web.con(gen, need_reports=False)
-        shown, total = data.search(_index(gen, con), text, limit=20) if text else ([], 0)
+        shown, total = _search(web, gen, con, text, 20)
         return JSONResponse({"total": total, "agencies": [
             {"id": e.agency_id, "name": e.name, "region": e.region, "years": e.years} for e in shown]})
 
@@ -144,7 +155,7 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
 
     def _compare(request: Request, gen: Any = None) -> tuple[data.CompareQuery, pd.DataFrame, int, i18n.Words]:
         con = web.con(gen or web.generation())
-        cq = _compare_query(request, con)
+        cq = _compare_query(request, con, _page(request, web))
         try:
             df, total = data.compare(con, cq)
         except q.QueryError as exc:
@@ -156,7 +167,7 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
         gen = web.generation()
         cq, df, total, _w = _compare(request, gen)
         con = web.con(gen)
-        return web.render(request, "compare.html", cq=cq, rows=data.records(df), total=total,
+        return web.render(request, "compare.html", cq=cq, rows=data.records(df), total=total, page=cq.page,
                           years=data.years(con), regions=_regions(gen, con), all_metrics=q.METRICS,
                           levels=q.LEVELS, shares=q.SHARES, params=_params(request))
 
@@ -201,8 +212,10 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
             if span.last < span.first or span.last - span.first > 50:
                 raise _bad("the years run from the first to the last, at most 50 of them")
         region = _text(p.get("region"))
-        years, rows, total = data.coverage(con, region, span, p.get("missing") == "1")
+        pg = _page(request, web)
+        years, rows, total = data.coverage(con, region, span, p.get("missing") == "1", pg)
         return web.render(request, "coverage.html", years=years, rows=rows, total=total, region=region,
+                          page=pg, params=_params(request),
                           span=span, all_years=ys, missing_only=p.get("missing") == "1",
                           regions=_regions(gen, con))
 
@@ -215,8 +228,10 @@ def add(app: FastAPI, web: Web) -> None:  # noqa: C901 - one small closure per p
         if severity is not None and severity not in SEVERITIES:
             raise _bad(f"severity is one of {', '.join(SEVERITIES)}")
         rule, region, year = _text(p.get("rule")), _text(p.get("region")), _int(p.get("year"), "year")
-        page = data.quality(con, rule, region, year, severity)
-        return web.render(request, "quality.html", page=page, rule=rule, region=region, year=year,
+        pg = _page(request, web)
+        page = data.quality(con, rule, region, year, severity, pg)
+        return web.render(request, "quality.html", page=page, pg=pg, params=_params(request), rule=rule,
+                          region=region, year=year,
                           severity=severity, severities=SEVERITIES, years=data.years(con),
                           regions=_regions(gen, con))
 
@@ -227,11 +242,13 @@ def _params(request: Request) -> dict[str, Any]:
     return {k: p.getlist(k) for k in p if k != "lang"}
 
 
-def _index(gen: Any, con: Any) -> list[data.Entry]:
-    idx = gen.cache.get("search")
-    if idx is None:
-        idx = gen.cache["search"] = data.search_index(con)
-    return idx
+def _search(web: Web, gen: Any, con: Any, text: str, limit: int) -> tuple[list[data.Entry], int]:
+    """From the pinyin index once it is built for this snapshot; until then by SQL (names and
+    regions only), so that the first keystrokes after a new snapshot are not kept waiting."""
+    if not text:
+        return [], 0
+    idx = web.search_index(gen)
+    return data.search(idx, text, limit) if idx is not None else data.search_sql(con, text, limit)
 
 
 def _regions(gen: Any, con: Any) -> list[str]:

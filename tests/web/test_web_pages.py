@@ -24,7 +24,7 @@ from tests.web.conftest import FLAGGED, PDF_AGENCY, PDF_YEAR
 
 @pytest.fixture(scope="module")
 def client(web_db: Path) -> TestClient:
-    return TestClient(create_app(web_db))
+    return TestClient(create_app(web_db, index_wait=60))  # initials need the pinyin index
 
 
 @pytest.fixture(scope="module")
