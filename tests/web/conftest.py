@@ -15,13 +15,16 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import pytest
+from fastapi.testclient import TestClient
+from lxml import html
 
 from pipeline.db import connect
 from pipeline.load import load_records
 from pipeline.process import process_file
 from pipeline.record import Fact, Finding, Record
-from pipeline.snapshot import publish
+from pipeline.snapshot import publish, snapshot_path
 from tests.compare import build_db as cdb
 from tests.kit import make_report, write_pdf
 
@@ -76,3 +79,18 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("web") / "web.duckdb"
     build(db)
     return db
+
+
+@pytest.fixture(scope="session")
+def db(web_db: Path) -> duckdb.DuckDBPyConnection:
+    """The published snapshot, read with plain SQL: what the pages must show."""
+    con = duckdb.connect(str(snapshot_path(web_db).resolve()), read_only=True)
+    yield con
+    con.close()
+
+
+def page(client: TestClient, url: str, status: int = 200) -> html.HtmlElement:
+    """The page at `url`, parsed, after checking its status."""
+    r = client.get(url)
+    assert r.status_code == status, (url, r.status_code, r.text[:500])
+    return html.fromstring(r.text)

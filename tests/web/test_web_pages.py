@@ -17,27 +17,14 @@ from lxml import html
 from pipeline.compare import queries as q
 from pipeline.db import connect
 from pipeline.show import render_cell
-from pipeline.snapshot import publish, snapshot_path
+from pipeline.snapshot import publish
 from pipeline.web.app import create_app
-from tests.web.conftest import FLAGGED, PDF_AGENCY, PDF_YEAR
+from tests.web.conftest import FLAGGED, PDF_AGENCY, PDF_YEAR, page
 
 
 @pytest.fixture(scope="module")
 def client(web_db: Path) -> TestClient:
     return TestClient(create_app(web_db, index_wait=60))  # initials need the pinyin index
-
-
-@pytest.fixture(scope="module")
-def db(web_db: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(snapshot_path(web_db).resolve()), read_only=True)
-    yield con
-    con.close()
-
-
-def page(client: TestClient, url: str, status: int = 200) -> html.HtmlElement:
-    r = client.get(url)
-    assert r.status_code == status, (url, r.status_code, r.text[:500])
-    return html.fromstring(r.text)
 
 
 def agency_id(db: duckdb.DuckDBPyConnection, name: str) -> str:

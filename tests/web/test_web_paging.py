@@ -17,9 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import html
 
-from pipeline.snapshot import snapshot_path
 from pipeline.web import data
 from pipeline.web.app import Web, create_app
+from tests.web.conftest import page as doc
 
 SMALL = 2
 
@@ -32,19 +32,6 @@ def paged(web_db: Path) -> TestClient:
 @pytest.fixture(scope="module")
 def whole(web_db: Path) -> TestClient:
     return TestClient(create_app(web_db, index_wait=60))
-
-
-@pytest.fixture(scope="module")
-def db(web_db: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(snapshot_path(web_db).resolve()), read_only=True)
-    yield con
-    con.close()
-
-
-def doc(client: TestClient, url: str, status: int = 200) -> html.HtmlElement:
-    r = client.get(url)
-    assert r.status_code == status, (url, r.status_code, r.text[:300])
-    return html.fromstring(r.text)
 
 
 def rows_of(d: html.HtmlElement, table: str) -> list[list[str]]:
