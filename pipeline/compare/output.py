@@ -64,10 +64,11 @@ def emit(df: pd.DataFrame, fmt: str, title: str, console: Console) -> None:
 
 
 # Short headings of the narrow compare table, so that agency × year and six indicators fit
-# an 80-column terminal; --wide and csv/json keep the column names.
+# an 80-column terminal; --wide and csv/json keep the column names. A share is a fraction
+# (0.2686), as the indicators view holds it, so its heading says "sh." and not "%".
 SHORT = {"new_requests": "new", "carried_over": "carried over", "partially_granted": "partly",
-         "granted_share": "grant %", "not_processed": "not proc.", "other_handling": "other",
-         "carried_forward": "carried fwd", "reconsiderations": "reconsid", "corrected_share": "corrected %"}
+         "granted_share": "grant sh.", "not_processed": "not proc.", "other_handling": "other",
+         "carried_forward": "carried fwd", "reconsiderations": "reconsid", "corrected_share": "corr. sh."}
 WIDE_ONLY = ("agency_id", "region", "level", "template", "scope")
 
 
