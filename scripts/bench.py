@@ -323,6 +323,7 @@ def main() -> None:
     write_results(results)
     subprocess.run([sys.executable, str(Path(__file__).with_name("bench_db.py"))], check=True)  # 100k reports
     subprocess.run([sys.executable, str(Path(__file__).with_name("bench_web.py"))], check=True)  # page render times
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_accuracy.py")], check=False)  # accuracy per source
 
 
 def write_results(results: dict[str, object]) -> None:
