@@ -16,6 +16,7 @@ from pipeline import spec
 from pipeline.extract import columns
 from pipeline.extract import labels as lab
 from pipeline.extract.sections import NUMBERS
+from pipeline.extract.t3_align import ValueRow, fill_unlabelled, value_window
 from pipeline.extract.values import numeric_tokens, parse_value
 from pipeline.model import Cell, Document, Paragraph, Table
 from pipeline.normalize import norm_label, squash
@@ -116,11 +117,36 @@ def _content_kind(row: Row) -> str | None:
     return None
 
 
+# A section heading names its table: the table part of some reports numbers its sections
+# afresh (一、主动公开政府信息情况 after the narrative's 六), so the topic decides before the number.
+_SECTION_TOPICS = (("收到和处理政府信息公开申请", "t3"), ("行政复议", "t4"), ("主动公开政府信息", "t2"))
+
+
 def _section_of(text: str) -> str | None:
     m = _SECTION.match(text)
     if not m:
         return None
-    return _SECTION_TABLES.get(NUMBERS.index(m.group(1)) + 1) or "none"
+    label = norm_label(text)
+    if lab.match(label, "t3", "row") or _RESULTS_HEADING.match(lab.strip_enum(label)):
+        return None  # a row of table 三 (二、上年结转…) printed as a heading above its fragment
+    topic = next((tid for words, tid in _SECTION_TOPICS if words in squash(text)), None)
+    return topic or _SECTION_TABLES.get(NUMBERS.index(m.group(1)) + 1) or "none"
+
+
+def _t4_group_heading(text: str) -> str | None:
+    """The group of table 四 a short heading names (行政复议, 行政诉讼（未经复议直接起诉）…),
+    when it names one only: a converter that printed each group as a table of its own put
+    the group's name above it."""
+    t = norm_label(text)
+    if len(t) > 20 or ("行政复议" in t and "行政诉讼" in t):
+        return None
+    key = columns.label_key(t, "t4")
+    return key if key in _T4_ROWS else None
+
+
+def _heading_row(table: Table, text: str, width: int) -> Row:
+    """A heading printed above a table fragment, as the merged header row it stands for."""
+    return Row(table, -1, [Cell(text=text, row=-1, col=c, anchor=None if c == 0 else (-1, 0)) for c in range(width)])
 
 
 def segment(doc: Document) -> dict[str, list[Row]]:
@@ -129,14 +155,17 @@ def segment(doc: Document) -> dict[str, list[Row]]:
     section: str | None = None  # the statistics table the current heading announces
     current: str | None = None
     set_under: str | None = None  # the heading in force when `current` was decided
+    t4_group: str | None = None  # the paragraph right above the table, when it names a t4 group
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             s = _section_of(block.text)
             if s is not None and len(squash(block.text)) <= 40:
                 section = s if s != "none" else None
+            t4_group = block.text if _t4_group_heading(block.text) else None
             continue
         assert isinstance(block, Table)
         first = True
+        above, t4_group = t4_group, None
         for i, cells in enumerate(block.rows):
             row = Row(block, i, cells)
             if not any(t.strip() for t in row.texts):
@@ -157,6 +186,8 @@ def segment(doc: Document) -> dict[str, list[Row]]:
                     kind = section
             if kind is not None:
                 current, set_under = kind, section
+            if first and current == "t4" and above is not None:
+                out["t4"].append(_heading_row(block, above, len(cells)))
             first = False
             if current is not None:
                 out[current].append(row)
@@ -224,6 +255,10 @@ def _t3_row_key(label: str, group: str | None) -> tuple[str | None, str | None, 
     if hits:
         _, group, pat = hits[-1]
         rest = label[label.find(pat) + len(pat):]
+    elif (leaf := _leaf_of_any_group(label, group)) is not None:
+        # The group's heading was lost (a converter split the table at it) or printed
+        # apart: a leaf label only one group has says which group it is under.
+        return leaf, leaf.split(".")[0], False
     if group is None:
         return None, None, False
     if group in ("granted", "partially_granted", "total"):
@@ -234,6 +269,18 @@ def _t3_row_key(label: str, group: str | None) -> tuple[str | None, str | None, 
     if hits:
         return None, group, True  # a group row: （六）其他处理 printed as one row, or a subtotal
     return None, group, False
+
+
+def _leaf_of_any_group(label: str, group: str | None) -> str | None:
+    """The leaf a label names when it is not one of `group`'s and exactly one leaf of the
+    template matches it (3.其他 is other.other's: no other leaf is just 其他)."""
+    if group is not None and group not in ("granted", "partially_granted", "total") \
+            and lab.match(label, "t3", "leaf", prefix=group):
+        return None
+    keys = {k for _, k, _ in lab.find_all(label, "t3", "leaf")}
+    if not keys and lab.strip_enum(label) == "其他" and label != "其他":
+        keys = {"other.other"}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def _value_cells(row: Row, k: int) -> list[Cell] | None:
@@ -307,7 +354,7 @@ def parse_t3(rows: list[Row], found: Found) -> None:
     cols: list[str] | None = None
     grid: dict[int, list[tuple[int, str]]] = {}
     group: str | None = None
-    seen: set[str] = set()
+    values: list[ValueRow] = []  # every value row in printed order, read or not
     for row in rows:
         n = len(row.cells)
         if "勾稽关系" in row.joined or "申请人情况" in row.joined:
@@ -317,7 +364,11 @@ def parse_t3(rows: list[Row], found: Found) -> None:
         if cols is None:
             grid = grid_positions(header, "t3")
         positions = grid.get(n)
-        label_cells = row.cells[: positions[0][0]] if positions else row.cells[: max(0, n - 7)]
+        window = None if positions else value_window(row.cells, len(cols or columns.CANONICAL["t3"]))
+        if window is not None:
+            label_cells = row.cells[:next(i for i, c in enumerate(row.cells) if c is window[0])]
+        else:
+            label_cells = row.cells[: positions[0][0]] if positions else row.cells[: max(0, n - 7)]
         if cols is not None and not positions and n < 8 and not _has_numbers(row) \
                 and not any(columns.label_key(t, "t3") for t in row.texts):
             # below the header, a short row without numbers is a label only (a group's
@@ -330,6 +381,10 @@ def parse_t3(rows: list[Row], found: Found) -> None:
         if rkey is None and not is_group:
             if cols is None and not _has_numbers(row):
                 header.append(row)
+            elif cols is not None and _has_numbers(row) and not _is_header_repeat(row, "t3"):
+                # a value row whose label is lost or unreadable: its neighbours may place it
+                vals = window if window is not None else _value_cells(row, len(cols))
+                values.append(ValueRow(None, vals, row.table.index, row.index, label))
             elif label and not _is_header_repeat(row, "t3"):
                 found.note("t3.unknown_row", label=label[:40])
             continue
@@ -339,7 +394,7 @@ def parse_t3(rows: list[Row], found: Found) -> None:
             if cols is None:
                 found.note("t3.header")
                 cols = columns.CANONICAL["t3"]
-        group = g
+        continued, group = rkey == group and not lab.find_all(label, "t3", "group"), g
         if is_group:
             if len(label_cells) == n:
                 continue  # the group's heading on a row of its own: its leaves follow
@@ -347,22 +402,42 @@ def parse_t3(rows: list[Row], found: Found) -> None:
                 rkey = "other"
             else:
                 continue  # a subtotal row of a group: its leaves carry the numbers
-        elif rkey.startswith("other."):
-            found.t3_other_split = True
         if positions:
-            keys, vals = [k for _, k in positions], [row.cells[p] for p, _ in positions]
+            by_key = {k: row.cells[p] for p, k in positions}
+            vals = [by_key[c] for c in cols] if set(by_key) == set(cols) else [row.cells[p] for p, _ in positions]
         else:
-            keys, vals = cols, _value_cells(row, len(cols))
+            vals = window if window is not None else _value_cells(row, len(cols))
+        if continued and vals and all(parse_value(c.text).kind == "text" for c in vals):
+            continue  # not a line of the label above: a header repeated over the next fragment
         if vals is None:
             found.note("t3.short_row", [f"t3.{rkey}.{c}" for c in cols], row=rkey, count=n,
                        expected_count=len(cols))
+        values.append(ValueRow(rkey, vals, row.table.index, row.index, label))
+    if cols is not None:
+        _emit_t3(values, cols, found)
+
+
+def _emit_t3(values: list[ValueRow], cols: list[str], found: Found) -> None:
+    fill_unlabelled(values)
+    seen: set[str] = set()
+    for v in values:
+        if v.key is None:
+            found.note("t3.unknown_row", label=(v.label or "(no label) " + " ".join(
+                c.text for c in v.cells or []))[:40])
             continue
-        if rkey in seen:
-            found.note("t3.duplicate_row", row=rkey)
+        if v.cells is None:
+            if not v.label:  # placed by its neighbours, but too short to read
+                found.note("t3.short_row", [f"t3.{v.key}.{c}" for c in cols], row=v.key, count=0,
+                           expected_count=len(cols))
+            continue  # a labelled short row was noted where it was read
+        if v.key in seen:
+            found.note("t3.duplicate_row", row=v.key)
             continue
-        seen.add(rkey)
-        for ckey, cell in zip(keys, vals, strict=True):
-            found.cells.append(RawCell("t3", rkey, ckey, cell, row.table.index, row.index))
+        seen.add(v.key)
+        if v.key.startswith("other."):
+            found.t3_other_split = True
+        for ckey, cell in zip(cols, v.cells, strict=True):
+            found.cells.append(RawCell("t3", v.key, ckey, cell, v.table_index, v.row_index))
 
 
 def _dedupe(texts: Iterable[str]) -> list[str]:
