@@ -164,3 +164,27 @@ def test_stale_temp_files_are_cleaned_fresh_ones_kept(tmp_path: Path) -> None:
     fresh.write_bytes(b"{")
     assert clean_stale_temp(out) == [old]
     assert not old.exists() and fresh.exists()
+
+
+def test_pool_workers_start_with_the_readers_imported(tmp_path: Path) -> None:
+    """The readers' libraries are imported before the pool forks, so a worker's first
+    document of each type does not pay for the imports (a fresh interpreter: this test
+    process has imported them already)."""
+    import subprocess
+    import sys
+
+    from tests.paths import ROOT
+
+    script = (
+        "import sys\n"
+        "import pipeline.batch as b\n"
+        "def missing():\n"
+        "    return [m for m in b.WARM_MODULES if m not in sys.modules]\n"
+        "before = missing()\n"
+        "with b._pool(1, b.DEFAULT) as pool:\n"
+        "    print(repr((before, pool.submit(missing).result())))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    before, in_worker = eval(out.stdout.strip())  # noqa: S307 - our own repr of two lists
+    assert before, "the parent had not imported the readers yet: the test proves nothing"
+    assert in_worker == []

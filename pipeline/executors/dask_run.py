@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch import Outcome, _path_id, _sha_of, not_regular
+from pipeline.batch import Outcome, _path_id, _sha_of, not_regular, warm_imports
 from pipeline.executors.store import RecordStore, fetch, is_url
 from pipeline.executors.task import Process, extract_one, rejected
 from pipeline.settings import Settings
@@ -72,6 +72,9 @@ def extract_on_dask(client: Any, files: list[Path | str], store: RecordStore, fo
     from distributed import as_completed
 
     store.prepare()
+    # Every worker imports the readers once now, not inside its first documents (as the
+    # local pool's parent does before it forks).
+    client.run(warm_imports)
     threads = sum(client.nthreads().values()) or 1
     todo = iter(str(f) for f in files)
     which: dict[str, str] = {}
