@@ -32,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from pipeline.extract import extract_file  # noqa: E402
+from pipeline.process import process_file  # noqa: E402
 from tests.kit import scans  # noqa: E402
 
 DOCX_SOURCES = ("qinghe-county-office-2019.docx", "jiangcheng-eeb-2024.docx", "jiangcheng-city-2019.docx",
@@ -65,7 +65,7 @@ def sources(work: Path, names: list[str]) -> list[tuple[str, bytes, dict[str, An
                             "--outdir", str(work), *(str(ROOT / "raw" / n) for n in docx)],
                            capture_output=True, timeout=900, check=True)
     for n in docx:
-        rec = extract_file(ROOT / "raw" / n)
+        rec = process_file(ROOT / "raw" / n)
         values = {k: f.value for k, f in rec.fact_map().items() if not f.derived}
         pdf = (work / n).with_suffix(".pdf").read_bytes()
         out.append((Path(n).stem, pdf, values, (rec.metadata.get("agency"), rec.metadata.get("year"))))
@@ -139,7 +139,7 @@ def main() -> None:
                         path = work / f"{name}.{v.name}.pdf"
                         path.write_bytes(scans.scan_pdf(pdf, v))
                         t = time.perf_counter()
-                        rec = extract_file(path)
+                        rec = process_file(path)
                         secs = time.perf_counter() - t
                         r = score(rec, truth, meta) | {"engine": eng, "variant": v.name, "source": name,
                                                         "seconds": secs}
