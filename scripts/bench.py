@@ -424,6 +424,7 @@ def main() -> None:
     if a.ocr:  # the scan matrix: cells right and flagged per variant, seconds per page
         subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_ocr.py")], check=False)
     write_results(results)
+    subprocess.run([sys.executable, str(Path(__file__).with_name("bench_ocr.py")), "--small"], check=True)  # scans
     subprocess.run([sys.executable, str(Path(__file__).with_name("bench_db.py"))], check=True)  # 100k reports
     subprocess.run([sys.executable, str(Path(__file__).with_name("bench_web.py"))], check=True)  # page render times
     subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_accuracy.py")], check=False)  # accuracy per source
