@@ -72,8 +72,9 @@ def main() -> None:
     aid, name = con.execute("SELECT agency_id, name FROM agencies ORDER BY agency_id LIMIT 1").fetchone()
     rid = con.execute("SELECT report_id FROM report_agency WHERE agency_id = ? ORDER BY year DESC LIMIT 1",
                       [aid]).fetchone()[0]
-    city = con.execute("SELECT city FROM agencies WHERE city IS NOT NULL GROUP BY city "
-                       "ORDER BY count(*) DESC, city LIMIT 1").fetchone()[0]
+    # The region with most agencies (a 直辖市 has no city level: its province then).
+    city = con.execute("SELECT coalesce(city, province) AS c FROM agencies WHERE c IS NOT NULL GROUP BY c "
+                       "ORDER BY count(*) DESC, c LIMIT 1").fetchone()[0]
     n_reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
     con.close()
     c = TestClient(create_app(db))
