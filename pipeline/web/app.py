@@ -35,7 +35,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-INDEX_WAIT = 0.3  # seconds a search waits for a new snapshot's pinyin index before SQL answers
+INDEX_WAIT = 0.1  # seconds a search waits for a new snapshot's pinyin index before SQL answers
 ASSET_VERSION = "2"  # part of every ETag: a new release of the pages invalidates cached ones
 
 
