@@ -113,7 +113,7 @@ def search_sql(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> tu
     t = text.strip().lower()
     if not t:
         return [], 0
-    df = _df(con, """
+    df = con.execute("""
         WITH hit AS (
             SELECT a.agency_id, a.name, coalesce(a.region, '') AS region, a.names,
                    CASE WHEN starts_with(lower(a.name), ?) THEN 0 ELSE 1 END AS rank
@@ -122,14 +122,10 @@ def search_sql(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> tu
         SELECT h.*, (SELECT count(*) FROM hit) AS total,
                (SELECT list(DISTINCT ra.year ORDER BY ra.year) FROM report_agency ra
                 WHERE ra.agency_id = h.agency_id AND ra.year IS NOT NULL) AS years
-        FROM hit h ORDER BY rank, name LIMIT ?""", [t, t, limit])
+        FROM hit h ORDER BY rank, name LIMIT ?""", [t, t, limit]).df()
     out = [Entry(r["agency_id"], r["name"], r["region"], [] if r["names"] is None else list(r["names"]),
                  [int(y) for y in (r["years"] if r["years"] is not None else [])], "") for r in records(df)]
     return out, int(df["total"].iloc[0]) if len(df) else 0
-
-
-def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
-    return con.execute(sql, params).df()
 
 
 # ---- agency ---------------------------------------------------------------------------------
@@ -352,57 +348,61 @@ def coverage(con: duckdb.DuckDBPyConnection, region: str | None, span: q.Years |
         per AS (SELECT e.agency_id, e.name, e.region, list(coalesce(p.n, 0)::INTEGER ORDER BY y.year) AS cells,
                        count(*) FILTER (WHERE p.n IS NULL) AS missing
                 FROM expected e CROSS JOIN y LEFT JOIN pub p ON p.agency_id = e.agency_id AND p.year = y.year
-                GROUP BY ALL)
-        SELECT agency_id, name, region, cells, missing, count(*) OVER () AS total FROM per
-        WHERE NOT ? OR missing > 0 ORDER BY name, agency_id LIMIT ? OFFSET ?""",
+                GROUP BY ALL),
+        shown AS (SELECT * FROM per WHERE NOT ? OR missing > 0)
+        -- the count of all rows comes back even with a page past the last row
+        SELECT t.total, s.agency_id, s.name, s.region, s.cells, s.missing
+        FROM (SELECT count(*) AS total FROM shown) t
+        LEFT JOIN (SELECT * FROM shown ORDER BY name, agency_id LIMIT ? OFFSET ?) s ON true
+        ORDER BY s.name, s.agency_id""",
                        [*params, span.first, span.last, span.first, span.last, missing_only,
                         page.size, page.offset]).fetchall()
-    total = rows[0][5] if rows else _coverage_total(con, where, params, span, missing_only, bool(page.offset))
     out = [{"agency_id": aid, "agency": name, "region": reg, "cells": dict(zip(ys, cells, strict=True)),
-            "missing": int(missing)} for aid, name, reg, cells, missing, _ in rows]
-    return ys, out, int(total)
-
-
-def _coverage_total(con: duckdb.DuckDBPyConnection, where: str, params: list[Any], span: q.Years,
-                    missing_only: bool, paged: bool) -> int:
-    """The row count when the page asked for lies past the last row (or there are none)."""
-    if not paged:
-        return 0
-    if not missing_only:
-        return con.execute(f"SELECT count(*) FROM agencies a WHERE {where}", params).fetchone()[0]
-    return con.execute(f"""
-        SELECT count(*) FROM agencies a WHERE {where} AND (
-            SELECT count(DISTINCT year) FROM report_agency ra
-            WHERE ra.agency_id = a.agency_id AND ra.year BETWEEN ? AND ?) < ?""",
-                       [*params, span.first, span.last, span.last - span.first + 1]).fetchone()[0]
+            "missing": int(missing)} for _, aid, name, reg, cells, missing in rows if aid is not None]
+    return ys, out, int(rows[0][0])
 
 
 # ---- quality --------------------------------------------------------------------------------
 
-def _quality_groups(con: duckdb.DuckDBPyConnection, rule: str | None, region: str | None, year: int | None,
-                    severity: str | None) -> tuple[list[tuple], list[tuple], list[tuple]]:
+@dataclass(frozen=True)
+class QualityFilter:
+    """The quality page's filters as SQL: on the findings (alias f) and on the current
+    reports they fall on (alias ra), each with its parameters."""
+
+    findings: str
+    findings_params: tuple[Any, ...]
+    reports: str
+    reports_params: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, rule: str | None, region: str | None, year: int | None, severity: str | None) -> QualityFilter:
+        fconds, fparams = ["true"], []
+        if rule:
+            fconds.append("f.rule_id = ?")
+            fparams.append(rule)
+        if severity:
+            fconds.append("f.severity = ?")
+            fparams.append(severity)
+        where, rparams = q._region_filter(region, "ra")
+        if year is not None:
+            where += " AND ra.year = ?"
+            rparams.append(year)
+        return cls(" AND ".join(fconds), tuple(fparams), where, tuple(rparams))
+
+
+def _quality_groups(con: duckdb.DuckDBPyConnection, qf: QualityFilter) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """Findings counted by rule (with the reports they fall on), by region and by year in one
     pass: the findings folded per report and rule first, then joined to the current reports
     once, under three grouping sets (a national database holds hundreds of thousands)."""
-    fconds, fparams = ["true"], []
-    if rule:
-        fconds.append("f.rule_id = ?")
-        fparams.append(rule)
-    if severity:
-        fconds.append("f.severity = ?")
-        fparams.append(severity)
-    where, rparams = q._region_filter(region, "ra")
-    if year is not None:
-        where += " AND ra.year = ?"
-        rparams.append(year)
     rows = con.execute(f"""
         WITH fr AS (SELECT report_id, rule_id, any_value(severity) AS severity, count(*) AS n
-                    FROM findings f WHERE {' AND '.join(fconds)} GROUP BY ALL)
+                    FROM findings f WHERE {qf.findings} GROUP BY ALL)
         SELECT grouping(fr.rule_id) = 0, grouping(g) = 0, fr.rule_id,
                coalesce(nullif(ra.city, ''), ra.province, '?') AS g, ra.year,
                any_value(fr.severity), sum(fr.n)::BIGINT, count(*)
-        FROM fr JOIN report_agency ra USING (report_id) WHERE {where}
-        GROUP BY GROUPING SETS ((fr.rule_id), (g), (ra.year))""", [*fparams, *rparams]).fetchall()
+        FROM fr JOIN report_agency ra USING (report_id) WHERE {qf.reports}
+        GROUP BY GROUPING SETS ((fr.rule_id), (g), (ra.year))""",
+                       [*qf.findings_params, *qf.reports_params]).fetchall()
     by_rule = sorted(((r[2], r[5], r[6], r[7]) for r in rows if r[0]), key=lambda x: (-x[2], x[0]))
     by_region = sorted(((r[3], r[6]) for r in rows if r[1]), key=lambda x: (-x[1], x[0]))
     by_year = sorted(((r[4], r[6]) for r in rows if not r[0] and not r[1]),
@@ -414,19 +414,10 @@ def quality(con: duckdb.DuckDBPyConnection, rule: str | None, region: str | None
             severity: str | None, page: Page = Page()) -> dict[str, Any]:
     """Findings of current reports grouped by rule, region (city, else province) and year,
     and the findings themselves, each with the report and the cells it names."""
-    where, params = q._region_filter(region, "ra")
-    conds = [where]
-    if rule:
-        conds.append("f.rule_id = ?")
-        params.append(rule)
-    if year is not None:
-        conds.append("ra.year = ?")
-        params.append(year)
-    if severity:
-        conds.append("f.severity = ?")
-        params.append(severity)
-    base = f"""FROM findings f JOIN report_agency ra USING (report_id) WHERE {' AND '.join(conds)}"""
-    by_rule, by_region, by_year = _quality_groups(con, rule, region, year, severity)
+    qf = QualityFilter.of(rule, region, year, severity)
+    base = f"FROM findings f JOIN report_agency ra USING (report_id) WHERE {qf.findings} AND {qf.reports}"
+    params = [*qf.findings_params, *qf.reports_params]
+    by_rule, by_region, by_year = _quality_groups(con, qf)
     cols = ("agency_id", "agency", "year", "report_id", "rule_id", "severity", "message", "message_zh", "cells",
             "expected", "printed")
     rows = con.execute(f"""SELECT ra.agency_id, ra.agency, ra.year, f.report_id, f.rule_id, f.severity, f.message,
