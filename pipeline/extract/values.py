@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pipeline.normalize import nfkc, squash
 
 DASHES = {"-", "—", "——", "–", "―", "/", "／", "\\", "无", "不适用", "暂无", "空", "×", "x", "X", "－", "--", "---"}
-_NUM = re.compile(r"^(?P<sign>[+\-−]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<unit>万元|元|件|项|个|次|条|宗|人次)?$")
+_NUM = re.compile(r"^(?P<sign>[+\-−]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<unit>万元|元|件|项|个|次|条|宗|笔|人次)?$")
 
 
 # Footnote marks after a number: 1483* or 1483①. They must go before NFKC, which turns

@@ -7,12 +7,16 @@ cell line (no blank in between) continues that cell (a label broken over lines).
 The other common export prints a table one row a line, cells separated by tabs (merged
 cells left empty): a line with a tab inside it, not only in front, is such a row, and a
 run of them is one table.
+
+A crawler's dump of a portal page may print the whole article on one line, tables
+flattened into it (readers/flat_tables.py); such a line is cut back into its blocks.
 """
 
 from __future__ import annotations
 
 from pipeline.model import Document, Paragraph, Table, grid_from_rows
 from pipeline.readers.encoding import decode_text
+from pipeline.readers.flat_tables import is_flat_report, split_flat_report
 
 
 def read_text(path: str, data: bytes, sha256: str) -> Document:
@@ -64,7 +68,10 @@ def read_text(path: str, data: bytes, sha256: str) -> Document:
         if in_table:
             close_table()
             in_table = False
-        doc.blocks.append(Paragraph(text=line.strip()))
+        if is_flat_report(line):
+            doc.blocks.extend(split_flat_report(line, len(doc.tables)))
+        else:
+            doc.blocks.append(Paragraph(text=line.strip()))
         prev_cell = False
     if in_table:
         close_table()

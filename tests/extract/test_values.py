@@ -59,3 +59,9 @@ def test_digits_split_by_spaces() -> None:
 def test_number_wrapped_in_a_narrow_cell() -> None:
     assert parse_value("215\n1").value == 2151
     assert parse_value("1,23\n4").value == 1234
+
+
+def test_count_with_measure_word_bi() -> None:
+    """政府集中采购 采购项目数量 printed 2笔 (a real Pingtan department report): 笔 is the
+    measure word for a procurement, the cell is the count 2 (not text, not lost)."""
+    assert (parse_value("2笔").value, parse_value("2笔").kind, parse_value("2笔").unit) == (2, "number", "笔")
