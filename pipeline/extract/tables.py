@@ -16,6 +16,7 @@ from pipeline import spec
 from pipeline.extract import columns
 from pipeline.extract import labels as lab
 from pipeline.extract.sections import NUMBERS
+from pipeline.extract.t2_lines import t2_line_cells
 from pipeline.extract.t3_align import ValueRow, fill_unlabelled, value_window
 from pipeline.extract.values import numeric_tokens, parse_value
 from pipeline.model import Cell, Document, Paragraph, Table
@@ -57,7 +58,7 @@ class RawCell:
     row_key: str
     col_key: str
     cell: Cell
-    table_index: int
+    table_index: int | None  # None: read from text lines, not a table (see t2_lines)
     row: int
     column_unit: str | None = None
 
@@ -521,6 +522,35 @@ def parse_t4(rows: list[Row], found: Found) -> None:
             return
 
 
+def _under_t2(doc: Document) -> list[bool]:
+    """Per block: whether it stands under the t2 section's heading (as `segment` reads them)."""
+    out: list[bool] = []
+    section: str | None = None
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            s = _section_of(block.text)
+            if s is not None and len(squash(block.text)) <= 40:
+                section = s
+        out.append(section == "t2")
+    return out
+
+
+def _t2_from_lines(doc: Document, found: Found) -> None:
+    """Sub-tables of table 二 no table printed, read from their text lines (t2_lines)."""
+    have = {c.row_key for c in found.cells if c.table_id == "t2"}
+    cols = {c.col_key for c in found.cells if c.table_id == "t2"}
+    formats = {f for f in ("2019", "2021") if cols & spec.own_col_keys(f, "t2")} or {"2019", "2021"}
+    cells, ambiguous = t2_line_cells(doc, _under_t2(doc), have, formats)
+    for rkey, ckey, cell, block, unit in cells:
+        found.cells.append(RawCell("t2", rkey, ckey, cell, None, block, unit))
+    if cells:
+        found.tables_seen.add("t2")
+        rows = sorted({c[0] for c in cells})
+        found.note("t2.from_lines", [f"t2.{c[0]}.{c[1]}" for c in cells], rows=", ".join(rows))
+    for label in ambiguous:
+        found.note("t2.lines_ambiguous", label=label)
+
+
 def find_tables(doc: Document) -> Found:
     found = Found()
     segs = segment(doc)
@@ -528,4 +558,5 @@ def find_tables(doc: Document) -> Found:
         if segs[tid]:
             found.tables_seen.add(tid)
             parser(segs[tid], found)
+    _t2_from_lines(doc, found)
     return found

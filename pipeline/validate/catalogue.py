@@ -123,6 +123,23 @@ _ENTRIES: tuple[Rule, ...] = (
         "表二“{label}”行没有列标题",
     ),
     Rule(
+        "t2.from_lines", "extract", "info",
+        "Sub-tables of table 二 were printed as text lines (a converter lost their grid: 行政许可 97); "
+        "each line was read as its row, the numbers in the template's column order.",
+        "表二部分子表以文字行印出（转换工具丢失了表格：行政许可 97）；每行按模板列顺序读作该行数值。",
+        "t2 rows read from text lines, not a table: {rows}",
+        "表二以下各行由文字行读取（非表格）：{rows}",
+        ("t2.*",),
+    ),
+    Rule(
+        "t2.lines_ambiguous", "extract", "warning",
+        "A text line under table 二 prints a row label and numbers, but their count fits no single "
+        "template's columns for that row; it is not read.",
+        "表二下的文字行印有行标签和数字，但数字个数与该行的模板列数不唯一对应；未读取。",
+        "t2 line {label!r}: the columns of its numbers are ambiguous; not read",
+        "表二文字行“{label}”的数字对应哪些列不明确，未读取",
+    ),
+    Rule(
         "t3.header", "extract", "warning",
         "Table 三's column header was not recognised; the template's column order is assumed.",
         "表三列标题无法识别；按模板的列顺序读取。",
@@ -288,6 +305,17 @@ _ENTRIES: tuple[Rule, ...] = (
         "reported once; the totals are derivable as sums.",
         "表四：各“总计”格均空白，而各结果格有数字；仅报告一次；总计可由各结果相加得出。",
         ("t4.*.total",),
+    ),
+    Rule(
+        "total.blank_cell", "report", "warning",
+        "A total (总计) cell is printed blank (or as a dash) among printed totals while the cells it sums "
+        "hold numbers: it was not filled in, so it is unknown, not 0. The sum rules do not compare it; its "
+        "value is derivable as the sum of its parts.",
+        "某“总计”格空白（或印为短横），而其各分项有数字：该格未填写，数值未知而非0。求和规则不以0比较；"
+        "其数值可由各分项相加得出。",
+        "{count} total cells printed blank while their parts hold numbers (not compared as 0): {listed}",
+        "{count}个“总计”格空白而其分项有数字（不按0比较）：{listed}",
+        ("t3.*", "t4.*"),
     ),
     Rule(
         "t4.group_total", "report", "error",

@@ -68,6 +68,10 @@ class _Ctx:
     blank_total_row: bool = False
     blank_applicant_cols: bool = False
     blank_t4_totals: bool = False
+    # Single 总计 cells printed blank among printed ones while their parts sum to non-zero:
+    # not filled in (a conversion lost it, or the writer did), so unknown, never 0; derived
+    # like a blank line and reported once by total.blank_cell instead of as a broken sum.
+    blank_total_cells: tuple[str, ...] = ()
 
     @property
     def t3_rows(self) -> tuple[str, ...]:
@@ -179,7 +183,32 @@ def _context(rec: Record) -> _Ctx:
             key = _k("t4", g, "total")
             if key in facts:
                 ctx.derived[key] = _sum_or_none(ctx, [_k("t4", g, p) for p in T4_PARTS])
+    _blank_total_cells(ctx)
     return ctx
+
+
+def _total_parts(ctx: _Ctx) -> Iterator[tuple[str, list[str]]]:
+    """Every 总计 cell with the cells it is the sum of: table 三's total column (per row),
+    its total row (per applicant column), table 四's group totals."""
+    for r in ctx.t3_rows:
+        yield _k("t3", r, "total"), [_k("t3", r, c) for c in APPLICANT_COLS]
+    for c in APPLICANT_COLS:
+        yield _k("t3", "total", c), [_k("t3", r, c) for r in ctx.result_rows]
+    for g in T4_GROUPS:
+        yield _k("t4", g, "total"), [_k("t4", g, p) for p in T4_PARTS]
+
+
+def _blank_total_cells(ctx: _Ctx) -> None:
+    cells: list[str] = []
+    for key, parts in _total_parts(ctx):
+        f = ctx.facts.get(key)
+        if f is None or f.value_kind not in _EMPTY_KINDS or key in ctx.derived:
+            continue
+        value = _sum_or_none(ctx, parts)
+        if value is not None and value != 0:
+            ctx.derived[key] = value
+            cells.append(key)
+    ctx.blank_total_cells = tuple(cells)
 
 
 # --------------------------------------------------------------------------- registry
@@ -339,6 +368,15 @@ def _t4_blank_total(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
     if ctx.blank_t4_totals:
         cells = [k for k in (_k("t4", g, "total") for g in T4_GROUPS) if k in ctx.facts]
         yield make_finding(info, cells, None, "")
+
+
+@_rule("total.blank_cell")
+def _blank_total_cell(ctx: _Ctx, info: RuleInfo) -> Iterator[Finding]:
+    if ctx.blank_total_cells:
+        listed = ", ".join(f"{k} (parts sum to {_s(v)})" for k in ctx.blank_total_cells
+                           if (v := ctx.derived[k]) is not None)
+        yield make_finding(info, list(ctx.blank_total_cells), None, "", count=len(ctx.blank_total_cells),
+                           listed=listed)
 
 
 @_rule("t4.group_total")
@@ -591,6 +629,8 @@ def _deriving_rule(ctx: _Ctx, key: str) -> str:
     row first (but not its corner when the total column is blank too), then the total
     column, and table 四's group totals."""
     table, row, col = key.split(".", 2)
+    if key in ctx.blank_total_cells:
+        return "total.blank_cell"
     if table == "t4":
         return "t4.blank_total"
     if row == "total" and ctx.blank_total_row and not (col == "total" and ctx.blank_total_col):
@@ -602,7 +642,8 @@ def derived_values(rec: Record) -> list[DerivedFact]:
     """Totals a report left blank, derived as sums of their printed parts, each labelled
     with the rule that derived it.
 
-    Only for lines reported by t3.blank_column, t3.blank_row or t4.blank_total; cells whose
+    Only for lines reported by t3.blank_column, t3.blank_row or t4.blank_total, and single
+    total cells reported by total.blank_cell; cells whose
     parts are unreadable, and cells whose derived value equals the printed one (a blank that
     really is 0), are left out. The printed facts are untouched: these are a separate layer.
     """

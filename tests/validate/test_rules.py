@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -468,11 +469,35 @@ def test_blank_total_column_with_all_zero_parts_is_fine() -> None:
     assert validate_record(rec) == [] and derived_values(rec) == []
 
 
-def test_partly_blank_total_column_is_checked_cell_by_cell() -> None:
+def test_one_blank_total_cell_is_unknown_not_zero() -> None:
+    """A single 总计 printed blank among printed totals while its parts hold numbers (the
+    Shanghai STCSM conversion's 四、结转下年度继续办理) is not filled in: one warning naming
+    it, its value derived as the sum of its parts, no broken-sum errors."""
     v = base_values()
+    want = v["t3.granted.total"]
+    assert want != 0
     v["t3.granted.total"] = 0
+    rec = record(v, kinds={"t3.granted.total": "blank"})
+    found = validate_record(rec)
+    assert [(f.rule_id, f.severity, f.cells) for f in found] == [("total.blank_cell", "warning", ["t3.granted.total"])]
+    assert f"parts sum to {want}" in found[0].message
+    assert [(d.key, d.value, d.rule_id) for d in derived_values(rec)] == [("t3.granted.total", want, "total.blank_cell")]
+    # the other rules still check the table, with the derived value in place of the blank
+    v["t3.total.total"] += 1
     found = validate_record(record(v, kinds={"t3.granted.total": "blank"}))
-    assert sorted(ids(found)) == ["t3.results_sum", "t3.row_total"]
+    assert sorted(ids(found)) == ["t3.balance", "t3.results_sum", "t3.row_total", "total.blank_cell"]
+
+
+@pytest.mark.parametrize("key", ["t3.carried_forward.total", "t3.total.commercial", "t4.reconsideration.total"])
+def test_blank_total_cells_of_each_kind(key: str) -> None:
+    """Table 三's total column, its total row and table 四's group totals alike: blank
+    with non-zero parts is one warning (all-zero parts: see ..._with_all_zero_parts_is_fine)."""
+    v = base_values()
+    want, v[key] = v[key], 0
+    assert want != 0
+    rec = record(v, kinds={key: "blank"})
+    assert [(f.rule_id, f.cells) for f in validate_record(rec)] == [("total.blank_cell", [key])]
+    assert {d.key: d.value for d in derived_values(rec)} == {key: want}
 
 
 def test_total_column_blank_in_every_result_row_is_derived_and_still_checked() -> None:
@@ -771,8 +796,9 @@ def test_changing_any_count_is_caught(rec: Record, data: st.DataObject) -> None:
     found = validate_record(rec)
     assert found
     # caught by an arithmetic rule naming the cell, unless it turned a line of blanks
-    # into a "blank line", which is then reported once instead
+    # into a "blank line", or a part of a total printed blank, which are reported once instead
     assert any(target.key in f.cells for f in found) or {f.rule_id for f in found} & {
+        "total.blank_cell",
         "t3.blank_column",
         "t3.blank_row",
         "t4.blank_total",
