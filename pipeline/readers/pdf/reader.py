@@ -7,6 +7,7 @@ import logging
 import time
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -16,6 +17,7 @@ from pipeline.readers.pdf.document import read_metadata, rejection
 from pipeline.readers.pdf.furniture import Furniture, ends_with_table
 from pipeline.readers.pdf.ocr_pages import OcrContext
 from pipeline.readers.pdf.page import PageRead
+from pipeline.readers.pdf.pdfium_objects import page_objects
 from pipeline.readers.pdf.settings import DEFAULT_SETTINGS, PdfSettings
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,12 @@ def read_pdf_steps(path: str, data: bytes, sha256: str, settings: PdfSettings,
         doc.metadata = read_metadata(pdf, data)
         if b"%%EOF" not in data[-settings.eof_window:]:
             doc.notes.append("PDF has no %%EOF marker at its end: the file may be truncated")
-        kept = read_pages(pages, settings, ctx, doc, keep)
+        fast = _pdfium(data)
+        try:
+            kept = read_pages(pages, settings, ctx, doc, keep, fast)
+        finally:
+            if fast is not None:
+                fast.close()
         if ctx.pages:
             doc.ocr = True
         # Timings go to the log, not into the document: the same file must give the
@@ -64,10 +71,20 @@ def read_pdf_steps(path: str, data: bytes, sha256: str, settings: PdfSettings,
     return doc, kept
 
 
+def _pdfium(data: bytes) -> pdfium.PdfDocument | None:
+    """The file opened in PDFium too: its pages' objects spare pdfminer's parse."""
+    try:
+        return pdfium.PdfDocument(data, password="")
+    except Exception as exc:  # pdfminer opened it: every page falls back to pdfminer
+        log.debug("pdfium open failed: %s", exc)
+        return None
+
+
 def read_pages(pages: list[Page], settings: PdfSettings, ctx: OcrContext, doc: Document,
-               keep: int | None = None) -> PageRead | None:
+               keep: int | None = None, fast: pdfium.PdfDocument | None = None) -> PageRead | None:
     """Read the pages into `doc`, one at a time; returns the `PageRead` of page number
-    `keep` (what each step saw there), else None."""
+    `keep` (what each step saw there), else None. With `fast` (the file in PDFium) a
+    page's objects come from PDFium where they can be made exactly as pdfminer's."""
     assembler = Assembler(doc, settings)
     furniture = Furniture(settings)
     pending: list[PageItems] = []  # read, not yet assembled (furniture may follow)
@@ -77,6 +94,9 @@ def read_pages(pages: list[Page], settings: PdfSettings, ctx: OcrContext, doc: D
     for index, page in enumerate(pages):
         read = PageRead(index, settings, expect_table)
         try:
+            objects = page_objects(fast, page, settings) if fast is not None else None
+            if objects is not None:
+                page._objects = objects  # what Page.objects would parse with pdfminer
             items = read.run(page, ctx, doc)
         except RejectedInput:
             raise
