@@ -65,7 +65,7 @@ class Gongkai:
 
     def facts(self, region: str | None = None, years: str | tuple[int, int] | Years | None = None) -> pd.DataFrame:
         """Tidy current facts (facts_current) of a region and years."""
-        where, params = q._region_filter(region)
+        where, params = q.region_filter(region)
         y = _years(years)
         if y is not None:
             where += " AND year BETWEEN ? AND ?"

@@ -15,7 +15,6 @@ killed load leaves only staging tables, which the next load drops.
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,18 +27,21 @@ import pyarrow as pa
 
 from pipeline.agencies import refresh_agencies, refresh_indicators
 from pipeline.batch import TEMP_PREFIX, clean_stale_temp
+from pipeline.companion import CompanionRecord, read_headers
+from pipeline.damaged import set_aside
 from pipeline.db import query
-from pipeline.load_tables import FINDINGS, REPORTS, TABLES, Columns, TableSpec
+from pipeline.load_tables import FACTS, FINDINGS, REPORTS, TABLES, Columns, TableSpec
 from pipeline.record import Finding, Record, read_record, stored_finding
 from pipeline.validate import SeriesReport, check_series, derived_values
+from pipeline.validate.crossyear import SERIES_KEYS
 from pipeline.validate.status import status_and_reason
 
 BATCH_RECORDS = 100
+HEADER_CHUNK = 1000  # companions whose headers DuckDB reads in one pass
 # DuckDB's buffer pool during a load: it otherwise keeps every page it wrote cached (up
 # to 80% of RAM), so a long load's memory would grow with its size; past this it spills.
 LOAD_MEMORY_LIMIT = "256MB"
 AGENCY_CHUNK = 200
-DAMAGED = "damaged"  # sub-folder of the record folder where unreadable records are moved
 
 
 @dataclass
@@ -61,6 +63,20 @@ def iter_records(folder: Path, damaged: list[tuple[Path, str]] | None = None) ->
     return iter_record_files(record_paths(folder), damaged)
 
 
+def iter_folder_records(con: duckdb.DuckDBPyConnection, paths: list[Path],
+                        damaged: list[tuple[Path, str]] | None = None) -> Iterator[Record]:
+    """Each readable record, in order: from its companion's header when it has a trusted
+    one (its facts then stay in the companion, for DuckDB to read), else from its JSON."""
+    for i in range(0, len(paths), HEADER_CHUNK):
+        chunk = paths[i:i + HEADER_CHUNK]
+        headers = read_headers(con, chunk, damaged)
+        for p in chunk:
+            if p in headers:
+                yield headers[p]
+            else:
+                yield from iter_record_files([p], damaged)
+
+
 def iter_record_files(paths: Iterable[Path], damaged: list[tuple[Path, str]] | None = None) -> Iterator[Record]:
     """Each readable record, read one at a time. One that cannot be read (truncated by a
     full disk, edited by hand) is moved to `damaged/` so that later loads do not trip on it
@@ -69,28 +85,16 @@ def iter_record_files(paths: Iterable[Path], damaged: list[tuple[Path, str]] | N
         try:
             rec = read_record(path)
         except Exception as exc:  # any malformed record: JSON, fields, values
-            why = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-            moved = _move_aside(path)
-            if damaged is not None:
-                damaged.append((moved, why))
+            set_aside(path, exc, damaged)
             continue
         yield rec
-
-
-def _move_aside(path: Path) -> Path:
-    target = path.parent / DAMAGED / path.name
-    try:
-        target.parent.mkdir(exist_ok=True)
-        shutil.move(path, target)
-    except OSError:
-        return path  # a read-only folder: reported where it is, skipped again next time
-    return target
 
 
 def load_folder(con: duckdb.DuckDBPyConnection, folder: Path, replace: bool = False) -> LoadResult:
     clean_stale_temp(folder)
     damaged: list[tuple[Path, str]] = []
-    res = load_records(con, iter_records(folder, damaged), replace=replace)
+    res = load_records(con, iter_folder_records(con, record_paths(folder), damaged), replace=replace,
+                       damaged=damaged)
     res.damaged = damaged
     return res
 
@@ -106,7 +110,8 @@ def _stage(t: TableSpec) -> str:
 
 
 def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replace: bool = False,
-                 batch_size: int = BATCH_RECORDS, paths_given: bool = False) -> LoadResult:
+                 batch_size: int = BATCH_RECORDS, paths_given: bool = False,
+                 damaged: list[tuple[Path, str]] | None = None) -> LoadResult:
     """Stage the records batch by batch (each batch committed to staging tables, so DuckDB
     holds no more than a batch in memory), then move them into the real tables, recompute
     versions and cross-year findings in one transaction: a load is all or nothing.
@@ -123,7 +128,7 @@ def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], repl
         for t in TABLES:
             con.execute(f"CREATE TABLE {_stage(t)} AS SELECT * FROM {t.name} LIMIT 0")
         paths: dict[tuple[str, str], None] = {}
-        total = _stage_all(con, records, replace, batch_size, now, res, paths)
+        total = _stage_all(con, records, replace, batch_size, now, res, paths, damaged)
         _move_staged(con, now, total, res, list(paths), paths_given)
     finally:
         _drop_stages(con)
@@ -138,7 +143,8 @@ def _drop_stages(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _stage_all(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replace: bool, batch_size: int,
-               now: datetime, res: LoadResult, paths: dict[tuple[str, str], None]) -> int:
+               now: datetime, res: LoadResult, paths: dict[tuple[str, str], None],
+               damaged: list[tuple[Path, str]] | None = None) -> int:
     existing = dict(query(con, "SELECT report_id, status FROM reports"))
     seen: set[str] = set()
     total = 0
@@ -146,7 +152,12 @@ def _stage_all(con: duckdb.DuckDBPyConnection, records: Iterable[Record], replac
         total += len(chunk)
         for r in chunk:  # every path, also of a file listed twice or already loaded
             paths[(r.sha256, r.source_path)] = None
-        todo = _todo(chunk, existing, seen, replace, res)
+        todo = _stage_companions(con, _todo(chunk, existing, seen, replace, res), damaged)
+        for r in todo:
+            if r.sha256 in existing:
+                res.replaced += 1
+            else:
+                res.inserted += 1
         if not todo:
             continue
         cols = {t.name: Columns(t) for t in TABLES}
@@ -225,12 +236,39 @@ def _todo(chunk: list[Record], existing: dict[str, str], seen: set[str], replace
             res.unchanged += 1
             continue
         _check_unique_facts(r)
-        if r.sha256 in existing:
-            res.replaced += 1
-        else:
-            res.inserted += 1
         todo.append(r)
     return todo
+
+
+def _stage_companions(con: duckdb.DuckDBPyConnection, todo: list[Record],
+                      damaged: list[tuple[Path, str]] | None) -> list[Record]:
+    """Stage the facts of the records read from companions, DuckDB reading the Parquet
+    files in one statement. A companion DuckDB cannot read is moved to damaged/ (with its
+    reason) and its record read from the JSON instead."""
+    files = [str(r.facts_file) for r in todo if isinstance(r, CompanionRecord)]
+    if not files:
+        return todo
+    try:
+        _insert_parquet(con, files)
+        return todo
+    except duckdb.Error:
+        pass  # one bad file fails the statement (and stages nothing): find which
+    out: list[Record] = []
+    for r in todo:
+        if not isinstance(r, CompanionRecord) or r.facts_file is None or r.record_file is None:
+            out.append(r)
+            continue
+        try:
+            _insert_parquet(con, [str(r.facts_file)])
+            out.append(r)
+        except duckdb.Error as exc:
+            set_aside(r.facts_file, exc, damaged)
+            out += iter_record_files([r.record_file], damaged)
+    return out
+
+
+def _insert_parquet(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+    con.execute(f"INSERT INTO {_stage(FACTS)} BY NAME SELECT * FROM read_parquet(?)", [files])
 
 
 class DuplicateFact(ValueError):
@@ -246,9 +284,14 @@ def _check_unique_facts(r: Record) -> None:
 
 def _add_record(cols: dict[str, Columns], r: Record, now: datetime) -> None:
     cols["reports"].add_report(r, now)
-    cols["facts"].add_facts(r)
     cols["sections"].add_sections(r)
     cols["findings"].add_findings(r.sha256, r.findings, "extract")
+    if isinstance(r, CompanionRecord):  # facts staged from the file; derived at extraction
+        if r.status != "rejected":
+            for d in r.derived_rows:
+                cols["derived_facts"].add(report_id=r.sha256, **d)
+        return
+    cols["facts"].add_facts(r)
     if r.status != "rejected":
         cols["derived_facts"].add_derived(r.sha256, derived_values(r))
 
@@ -282,7 +325,33 @@ def _recompute_versions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _crossyear(con: duckdb.DuckDBPyConnection, agencies: list[str]) -> None:
-    """Re-run the rules that compare an agency's years, then restate report status."""
+    """Re-run the rules that compare an agency's years, then restate report status.
+
+    The facts the rules read (SERIES_KEYS, a tenth of a report's) of all these agencies'
+    current reports are picked out in one scan; each chunk of agencies reads its own."""
+    if not agencies:
+        return
+    con.register("_series_agencies", pa.table({"agency": pa.array(agencies, pa.string())}))
+    con.register("_series_keys", pa.table({"key": pa.array(SERIES_KEYS, pa.string())}))
+    try:
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE _series AS
+            SELECT r.report_id, r.agency, r.year, r.format_version, k.key,
+                   -- counts as integers, as the rules saw them at extraction
+                   CASE WHEN f.amount IS NULL THEN f.value::BIGINT END AS value, f.amount
+            FROM reports r JOIN facts f USING (report_id)
+            JOIN _series_keys k ON k.key = f.table_id || '.' || f.row_key || '.' || f.col_key
+            WHERE r.is_current AND r.agency IN (SELECT agency FROM _series_agencies)""")
+    finally:
+        con.unregister("_series_agencies")
+        con.unregister("_series_keys")
+    try:
+        _crossyear_chunks(con, agencies)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _series")
+
+
+def _crossyear_chunks(con: duckdb.DuckDBPyConnection, agencies: list[str]) -> None:
     for i in range(0, len(agencies), AGENCY_CHUNK):
         chunk = pa.table({"agency": pa.array(agencies[i:i + AGENCY_CHUNK], pa.string())})
         con.register("_ag", chunk)
@@ -297,13 +366,8 @@ def _crossyear_chunk(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""DELETE FROM findings WHERE origin = 'crossyear' AND report_id IN
                    (SELECT report_id FROM reports WHERE agency IN (SELECT agency FROM _ag))""")
     rows = query(con, """
-        SELECT r.report_id, r.agency, r.year, r.format_version,
-               f.table_id || '.' || f.row_key || '.' || f.col_key AS key,
-               -- counts as integers, as the rules saw them at extraction
-               CASE WHEN f.amount IS NULL THEN f.value::BIGINT END AS value, f.amount
-        FROM reports r JOIN facts f USING (report_id)
-        WHERE r.is_current AND r.agency IN (SELECT agency FROM _ag)
-        ORDER BY r.agency, r.year""")
+        SELECT report_id, agency, year, format_version, key, value, amount FROM _series
+        WHERE agency IN (SELECT agency FROM _ag) ORDER BY agency, year""")
     series: dict[str, SeriesReport] = {}
     for rid, agency, year, fmt, key, value, amount in rows:
         sr = series.get(rid)

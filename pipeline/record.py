@@ -99,9 +99,14 @@ def stored_finding(rule_id: str, severity: str, message: str) -> Finding:
 
 
 def write_record(rec: Record, out_dir: Path) -> Path:
-    """Write atomically: a temp file in the same folder, then rename over the target."""
+    """Write atomically: a temp file in the same folder, then rename over the target; then
+    its columnar companion (pipeline.companion), which the loader reads instead when it
+    can. An older companion goes first, so none is ever left beside a newer JSON."""
+    from pipeline.companion import companion_path, write_companion
+
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{rec.sha256}.json"
+    companion_path(target).unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=out_dir)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -112,6 +117,7 @@ def write_record(rec: Record, out_dir: Path) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    write_companion(rec, target)
     return target
 
 

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import spec
-from pipeline.compare.queries import QueryError, Years, _region_filter
+from pipeline.compare.queries import QueryError, Years, region_filter
 from pipeline.compare.wide import ID_COLS, wide_keys, zh_labels
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx")
@@ -48,7 +48,7 @@ def export_sql(con: duckdb.DuckDBPyConnection, wide: bool, labels: str, region: 
     """The SELECT an export writes, with its parameters."""
     if labels not in ("en", "zh"):
         raise QueryError(f"--labels is zh or en, not {labels!r}")
-    where, params = _region_filter(region, "x")
+    where, params = region_filter(region, "x")
     if years is not None:
         where += " AND x.year BETWEEN ? AND ?"
         params += [years.first, years.last]

@@ -80,7 +80,7 @@ def resolve_agency(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, str]
     return rows[0]
 
 
-def _region_filter(region: str | None, alias: str = "") -> tuple[str, list]:
+def region_filter(region: str | None, alias: str = "") -> tuple[str, list]:
     """SQL condition: the region names (any level), its code, or the joined region name."""
     if not region:
         return "true", []
@@ -122,7 +122,7 @@ def compare(con: duckdb.DuckDBPyConnection, region: str | None = None, year: int
         raise QueryError(f"--level is one of {', '.join(LEVELS)}, not {level!r}")
     if sort is not None and sort not in METRICS:
         raise QueryError(f"unknown sort metric {sort!r}; one of: {', '.join(METRICS)}")
-    where, params = _region_filter(region)
+    where, params = region_filter(region)
     conds = [where]
     if year is not None:
         conds.append("year = ?")
@@ -151,7 +151,7 @@ def coverage(con: duckdb.DuckDBPyConnection, region: str | None = None, years: Y
         if span is None or span[0] is None:
             return pd.DataFrame(columns=["agency_id", "agency", "region", "year", "published", "reports"])
         years = Years(span[0], span[1])
-    where, params = _region_filter(region, "a")
+    where, params = region_filter(region, "a")
     expected = "SELECT agency_id, name, region FROM agencies a WHERE " + where
     if register is not None:
         ids = []
@@ -180,7 +180,7 @@ def coverage(con: duckdb.DuckDBPyConnection, region: str | None = None, years: Y
 
 def agencies(con: duckdb.DuckDBPyConnection, region: str | None = None) -> pd.DataFrame:
     """Every agency with its region, names seen and years on record."""
-    where, params = _region_filter(region, "a")
+    where, params = region_filter(region, "a")
     return _df(con, f"""
         SELECT a.agency_id, a.name, a.agency_type, a.level, a.region, a.region_code, a.names,
                list(DISTINCT ra.year ORDER BY ra.year) FILTER (WHERE ra.year IS NOT NULL) AS years

@@ -109,6 +109,13 @@ def _in_force(prev: SeriesReport, cur: SeriesReport, info: RuleInfo) -> Iterator
 
 
 RULES: list[RuleInfo] = _REGISTRY.infos
+# Every fact key the rules above read: the loader reads only these back from the database
+# (not all of an agency's facts). tests/validate/test_crossyear.py checks the rules read
+# no other.
+SERIES_KEYS: tuple[str, ...] = (
+    *(f"t3.{row}.{c}" for row in ("carried_forward", "carried_over") for c in (*APPLICANT_COLS, "total")),
+    *(f"t2.{row}.{c}" for row in ("rules", "normative_docs") for c in ("in_force", "issued", "repealed")),
+)
 
 
 def check_series(reports: list[SeriesReport]) -> list[tuple[str, Finding]]:

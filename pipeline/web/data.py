@@ -339,7 +339,7 @@ def coverage(con: duckdb.DuckDBPyConnection, region: str | None, span: q.Years |
             return [], [], 0
         span = q.Years(lo, hi)
     ys = list(range(span.first, span.last + 1))
-    where, params = q._region_filter(region, "a")
+    where, params = q.region_filter(region, "a")
     rows = con.execute(f"""
         WITH expected AS (SELECT agency_id, name, region FROM agencies a WHERE {where}),
         y AS (SELECT unnest(range(?::INTEGER, ?::INTEGER + 1)) AS year),
@@ -383,7 +383,7 @@ class QualityFilter:
         if severity:
             fconds.append("f.severity = ?")
             fparams.append(severity)
-        where, rparams = q._region_filter(region, "ra")
+        where, rparams = q.region_filter(region, "ra")
         if year is not None:
             where += " AND ra.year = ?"
             rparams.append(year)

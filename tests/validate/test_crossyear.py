@@ -150,3 +150,25 @@ def test_in_force_not_checked_across_template_formats() -> None:
     old = report(2020, [0] * 6, [0] * 6, t2={"t2.rules.total_published": 50})
     new = report(2021, [0] * 6, [0] * 6, t2=in_force((1, 0, 3), (1, 0, 3)))
     assert check_series([old, new]) == []
+
+
+class _Reads(dict):
+    """A fact map that remembers every key a rule asks for."""
+
+    asked: set[str] = set()
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def]
+        _Reads.asked.add(key)
+        return super().get(key, default)
+
+
+def test_the_loader_reads_back_every_key_the_rules_read() -> None:
+    """The loader reads only SERIES_KEYS back from the database for these rules."""
+    from pipeline.validate.crossyear import SERIES_KEYS
+
+    reps = [report(y, [1, 0, 0, 0, 0, 0], [2, 0, 0, 0, 0, 0], t2=in_force((1, 0, 3), (2, 1, 5)))
+            for y in (2020, 2021, 2022)]
+    for r in reps:
+        r.values = _Reads(r.values)
+    assert check_series(reps)  # the rules ran and found something
+    assert _Reads.asked and _Reads.asked <= set(SERIES_KEYS)
