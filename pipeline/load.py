@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 
 import duckdb
@@ -37,6 +36,7 @@ from pipeline.validate.crossyear import SERIES_KEYS
 from pipeline.validate.status import status_and_reason
 
 BATCH_RECORDS = 100
+COMPANION_WEIGHT = 10  # a batch holds 10 times as many records read from companions
 HEADER_CHUNK = 1000  # companions whose headers DuckDB reads in one pass
 # DuckDB's buffer pool during a load: it otherwise keeps every page it wrote cached (up
 # to 80% of RAM), so a long load's memory would grow with its size; past this it spills.
@@ -100,8 +100,18 @@ def load_folder(con: duckdb.DuckDBPyConnection, folder: Path, replace: bool = Fa
 
 
 def _batches(records: Iterable[Record], n: int) -> Iterator[list[Record]]:
-    it = iter(records)
-    while chunk := list(islice(it, n)):
+    """Batches of at most n records read from JSON: those read from a companion hold no
+    Fact objects, and DuckDB reads their files faster many to a statement, so a batch
+    takes COMPANION_WEIGHT of them for one of those."""
+    chunk: list[Record] = []
+    weight = 0
+    for r in records:
+        chunk.append(r)
+        weight += 1 if isinstance(r, CompanionRecord) else COMPANION_WEIGHT
+        if weight >= n * COMPANION_WEIGHT:
+            yield chunk
+            chunk, weight = [], 0
+    if chunk:
         yield chunk
 
 
