@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from pipeline.damaged import set_aside
 from pipeline.load_tables import EXACT, FACTS, Columns, _money, _number
-from pipeline.record import Finding, Record, _default
+from pipeline.record import Record, _default, record_dict, stored_findings
 
 FORMAT = 1  # bump when the companion's columns or header change: older ones are ignored
 SUFFIX = ".facts.parquet"
@@ -80,8 +80,7 @@ def write_companion(rec: Record, record_path: Path) -> Path | None:
         if len(set(keys)) != len(keys):
             return None
         table = _facts_table(rec)
-        header = asdict(replace(rec, facts=[]))  # asdict would copy every fact
-        header.pop("facts")
+        header = {k: v for k, v in record_dict(rec).items() if k != "facts"}
         st = record_path.stat()
         meta = {"format": FORMAT, "sha256": rec.sha256, "json_size": st.st_size, "json_mtime_ns": st.st_mtime_ns,
                 "record": header, "derived": _derived_rows(rec)}
@@ -111,7 +110,7 @@ def _header_record(path: Path, text: str | bytes) -> CompanionRecord | None:
             return None  # the JSON was written again since: it is the record
         d = meta["record"]
         d.pop("facts", None)
-        findings = [Finding(**f) for f in d.pop("findings")]
+        findings = stored_findings(d.pop("findings"))
         return CompanionRecord(facts=[], findings=findings, record_file=path, facts_file=companion_path(path),
                                derived_rows=meta["derived"], **d)
     except Exception:  # unreadable header: the JSON is read instead

@@ -3,10 +3,11 @@ loading from the JSON gives; a stale, foreign or damaged companion is never trus
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
-from dataclasses import replace
+from dataclasses import asdict, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from pipeline.companion import SUFFIX, companion_path
 from pipeline.db import connect, query
 from pipeline.load import load_folder
 from pipeline.process import process_document, process_file
-from pipeline.record import Fact, Record, write_record
+from pipeline.record import Fact, Record, _default, to_json, write_record
 from tests.extract.test_extract import T3_HEADER, T3_ROWS_2021, _doc, _t3_rows
 from tests.kit import make_report
 
@@ -88,6 +89,13 @@ def test_loading_through_companions_gives_the_rows_the_json_gives(tmp_path: Path
     assert (Decimal("5949.088667"), Decimal("5949.088667")) in [(r[4], r[5]) for r in dumps[0]["facts"]]
     for t in TABLES:
         assert dumps[0][t] == dumps[1][t], t
+
+
+def test_the_record_json_is_what_asdict_gave(tmp_path: Path, wuhan_txt: Path) -> None:
+    """to_json skips asdict's deep copy; the text written must not change."""
+    for rec in _records(tmp_path, wuhan_txt):
+        want = json.dumps(asdict(rec), ensure_ascii=False, default=_default, indent=1)
+        assert to_json(rec) == want
 
 
 def test_a_rewritten_json_is_the_record_not_its_old_companion(tmp_path: Path, wuhan_txt: Path) -> None:
