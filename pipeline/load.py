@@ -131,8 +131,12 @@ def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], repl
     as its source_path too; a plain load of extracted/ leaves it as it is."""
     res = LoadResult()
     now = datetime.now(UTC).replace(tzinfo=None)
-    (limit,) = query(con, "SELECT current_setting('memory_limit')")[0]
+    (limit, order) = query(con, "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')")[0]
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    # Rows carry their order in columns (findings.seq, report_paths by seq); DuckDB keeping
+    # the files' row order as well made the bulk inserts half as fast (2000 companions:
+    # 3.6 s against 1.6 s).
+    con.execute("SET preserve_insertion_order = false")
     _drop_stages(con)  # what a killed load left, if anything
     try:
         for t in TABLES:
@@ -143,6 +147,7 @@ def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record], repl
     finally:
         _drop_stages(con)
         con.execute(f"SET memory_limit = '{limit}'")
+        con.execute(f"SET preserve_insertion_order = {bool(order)}")
     res.by_status = dict(query(con, "SELECT status, count(*) FROM reports GROUP BY ALL ORDER BY 1"))
     return res
 
