@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
@@ -45,7 +46,9 @@ def pdf_date(value: str) -> str | None:
     return dt.isoformat()
 
 
-def read_metadata(pdf: pdfplumber.PDF, data: bytes) -> dict[str, str]:
+def read_metadata(pdf: pdfplumber.PDF, data: bytes, opened: Any = None) -> dict[str, str]:
+    """The document information, PDFium's reading over pdfminer's; `opened` is the
+    file already open in PDFium (else it is opened here)."""
     out: dict[str, str] = {}
     for key, value in (pdf.metadata or {}).items():
         if isinstance(value, bytes):
@@ -57,13 +60,14 @@ def read_metadata(pdf: pdfplumber.PDF, data: bytes) -> dict[str, str]:
     try:
         import pypdfium2 as pdfium
 
-        doc = pdfium.PdfDocument(data, password="")
+        doc = opened if opened is not None else pdfium.PdfDocument(data, password="")
         try:
             for key, value in doc.get_metadata_dict().items():
                 if value and value.strip():
                     out[key] = value.strip()
         finally:
-            doc.close()
+            if opened is None:
+                doc.close()
     except Exception as exc:  # metadata is a courtesy; the text layer was readable
         log.debug("pdfium metadata failed: %s", exc)
     for key in ("CreationDate", "ModDate"):

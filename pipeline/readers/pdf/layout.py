@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,7 +149,7 @@ def _row_words(row: list[dict[str, Any]], gap: float, settings: PdfSettings) -> 
     words: list[Word] = []
     last: dict[str, Any] | None = None
     for ch in row:
-        text = nfkc(ch["text"])
+        text = _char_text(ch["text"])
         if last is not None:
             # Fake bold: WPS prints some headings twice, offset by a fraction of a point.
             offset = settings.fake_bold_offset * max(ch["x1"] - ch["x0"], 1)
@@ -161,6 +162,22 @@ def _row_words(row: list[dict[str, Any]], gap: float, settings: PdfSettings) -> 
             words.append(Word(ch["x0"], ch["x1"], text))
         last = ch
     return words
+
+
+_CHAR_TEXTS: dict[str, str] = {}
+
+
+def _char_text(text: str) -> str:
+    """`nfkc` of one char's text, kept: a page has a few hundred distinct chars."""
+    out = _CHAR_TEXTS.get(text)
+    if out is None:
+        if len(_CHAR_TEXTS) > _CHAR_TEXTS_MAX:
+            _CHAR_TEXTS.clear()
+        out = _CHAR_TEXTS[text] = nfkc(text)
+    return out
+
+
+_CHAR_TEXTS_MAX = 50_000
 
 
 def is_number(text: str) -> bool:
@@ -210,4 +227,11 @@ def cluster(values: Iterable[float], tol: float) -> list[float]:
 
 
 def nearest(edges: list[float], v: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+    """The index of the edge nearest `v` (the first of two as near), `edges` ascending
+    (as `cluster` returns them): by bisection, cells times edges would be quadratic."""
+    i = bisect_left(edges, v)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return i - 1
+    return i if abs(edges[i] - v) < abs(edges[i - 1] - v) else i - 1

@@ -103,25 +103,38 @@ def _font_descent(spec: dict[str, Any]) -> float | None:
     return (-descent if descent > 0 else descent) * 0.001
 
 
-def font_descents(page: Page) -> dict[str, float | None]:
-    """BaseFont name → pdfminer's descent, for the fonts of the page's resources."""
+def font_descents(page: Page, cache: dict[int, tuple[set[str], float | None]] | None = None
+                  ) -> dict[str, float | None]:
+    """BaseFont name → pdfminer's descent, for the fonts of the page's resources;
+    `cache` keeps each font object's names and descent for the document's next pages."""
     out: dict[str, float | None] = {}
     resources = resolve1(page.page_obj.resources) or {}
     fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
     for ref in (fonts or {}).values():
-        spec = resolve1(ref)
-        if not isinstance(spec, dict):
-            continue
-        names = _names(_name(spec.get("BaseFont", "")))
-        for d in resolve1(spec.get("DescendantFonts")) or []:
-            d = resolve1(d)
-            if isinstance(d, dict):
-                names |= _names(_name(d.get("BaseFont", "")))
-        descent = _font_descent(spec)
+        objid = getattr(ref, "objid", None)
+        hit = cache.get(objid) if cache is not None and objid is not None else None
+        if hit is None:
+            hit = _font_entry(resolve1(ref))
+            if hit is None:
+                continue
+            if cache is not None and objid is not None:
+                cache[objid] = hit
+        names, descent = hit
         for n in names:
             # Two fonts of one name measured differently: which one a char uses is unknown.
             out[n] = descent if out.get(n, descent) == descent else _UNSUPPORTED
     return out
+
+
+def _font_entry(spec: Any) -> tuple[set[str], float | None] | None:
+    if not isinstance(spec, dict):
+        return None
+    names = _names(_name(spec.get("BaseFont", "")))
+    for d in resolve1(spec.get("DescendantFonts")) or []:
+        d = resolve1(d)
+        if isinstance(d, dict):
+            names |= _names(_name(d.get("BaseFont", "")))
+    return names, _font_descent(spec)
 
 
 def _native(name: str, restype: Any, *argtypes: Any) -> Any:
@@ -185,6 +198,9 @@ def _chars(tp: Any, height: float, doctop: float, page_number: int, fonts: _Font
     box = raw.FS_RECTF()
     last_origin: tuple[float, float] | None = None
     tp_address = ctypes.cast(tp, ctypes.c_void_p).value
+    last_obj: int | None = None
+    a = b = c = d = fs = 0.0
+    font, descent = 0, 0.0
     for i in range(raw.FPDFText_CountChars(tp)):
         if raw.FPDFText_IsGenerated(tp, i):
             continue  # a space or line break PDFium inferred: pdfminer has no such char
@@ -198,24 +214,31 @@ def _chars(tp: Any, height: float, doctop: float, page_number: int, fonts: _Font
             # printed twice on the spot: pdfminer's chars differ from PDFium's.
             raise Unsupported("two chars at one origin")
         last_origin = origin
-        raw.FPDFText_GetMatrix(tp, i, m)
+        obj = _text_object(tp_address, i)
+        first = obj != last_obj
+        if first:
+            # Matrix, font and size belong to the text object: read once per object.
+            last_obj = obj
+            raw.FPDFText_GetMatrix(tp, i, m)
+            a, b, c, d = _r(m.a), _r(m.b), _r(m.c), _r(m.d)
+            if b != 0 or c != 0 or a <= 0 or d <= 0:
+                raise Unsupported("a char off the horizontal")
+            font, descent = fonts.font(obj)
+            fs = raw.FPDFText_GetFontSize(tp, i)
         # The matrix's translation is the text object's; pdfminer's is the char's origin.
-        a, b, c, d, e, f = _r(m.a), _r(m.b), _r(m.c), _r(m.d), _r(ox.value), _r(oy.value)
-        if b != 0 or c != 0 or a <= 0 or d <= 0:
-            raise Unsupported("a char off the horizontal")
-        font, descent = fonts.font(_text_object(tp_address, i))
-        fs = raw.FPDFText_GetFontSize(tp, i)
+        e, f = _r(ox.value), _r(oy.value)
         adv = fonts.advance(font, code) * fs
-        descent *= fs
-        # pdfminer's apply_matrix_rect on (0, descent, adv, descent + fs) with b = c = 0,
-        # in its order of operations: the same doubles.
+        low = descent * fs
+        # pdfminer's apply_matrix_rect on (0, low, adv, low + fs) with b = c = 0, in its
+        # order of operations: the same doubles.
         x0, x1 = e, a * adv + e
-        y0, y1 = d * descent + f, d * (descent + fs) + f
-        raw.FPDFText_GetLooseCharBox(tp, i, box)
-        if box.right < x1 - _ADVANCE_SLACK:
-            # PDFium's box covers at least the advance: a shorter one means a width
-            # pdfminer computes otherwise (horizontal scaling, a width missing).
-            raise Unsupported("a char narrower than its advance")
+        y0, y1 = d * low + f, d * (low + fs) + f
+        if first:
+            raw.FPDFText_GetLooseCharBox(tp, i, box)
+            if box.right < x1 - _ADVANCE_SLACK:
+                # PDFium's box covers at least the advance: a shorter one means a width
+                # pdfminer computes otherwise (horizontal scaling, a width missing).
+                raise Unsupported("a char narrower than its advance")
         top = height - y1
         out.append({
             "matrix": (a, b, c, d, e, f), "adv": adv, "upright": True, "x0": x0, "y0": y0, "x1": x1,
@@ -351,13 +374,15 @@ _ADVANCE_SLACK = 0.01
 _WHITE_MARGIN = 0.03
 
 
-def page_objects(doc: pdfium.PdfDocument, page: Page, settings: PdfSettings) -> Objects | None:
+def page_objects(doc: pdfium.PdfDocument, page: Page, settings: PdfSettings,
+                 font_cache: dict[int, tuple[set[str], float | None]] | None = None) -> Objects | None:
     """The page's chars, lines, rects and curves as pdfplumber would parse them, or
-    None when the page needs pdfminer (see the module's docstring)."""
+    None when the page needs pdfminer (see the module's docstring). `font_cache`, one
+    per document, spares reading a font's dictionaries again on every page."""
     if page.rotation or tuple(page.mediabox[:2]) != (0, 0) or tuple(page.cropbox) != tuple(page.mediabox):
         return None
     try:
-        descents = font_descents(page)
+        descents = font_descents(page, font_cache)
         pg = doc[page.page_number - 1]
         try:
             height, doctop = float(page.height), float(page.initial_doctop)

@@ -50,11 +50,11 @@ def read_pdf_steps(path: str, data: bytes, sha256: str, settings: PdfSettings,
         if not pages:
             raise RejectedInput("corrupt PDF: no pages")
         doc.pages = len(pages)
-        doc.metadata = read_metadata(pdf, data)
-        if b"%%EOF" not in data[-settings.eof_window:]:
-            doc.notes.append("PDF has no %%EOF marker at its end: the file may be truncated")
         fast = _pdfium(data)
         try:
+            doc.metadata = read_metadata(pdf, data, fast)
+            if b"%%EOF" not in data[-settings.eof_window:]:
+                doc.notes.append("PDF has no %%EOF marker at its end: the file may be truncated")
             kept = read_pages(pages, settings, ctx, doc, keep, fast)
         finally:
             if fast is not None:
@@ -91,10 +91,11 @@ def read_pages(pages: list[Page], settings: PdfSettings, ctx: OcrContext, doc: D
     expect_table = False
     failures = 0
     kept: PageRead | None = None
+    font_cache: dict[int, tuple[set[str], float | None]] = {}
     for index, page in enumerate(pages):
         read = PageRead(index, settings, expect_table)
         try:
-            objects = page_objects(fast, page, settings) if fast is not None else None
+            objects = page_objects(fast, page, settings, font_cache) if fast is not None else None
             if objects is not None:
                 page._objects = objects  # what Page.objects would parse with pdfminer
             items = read.run(page, ctx, doc)
