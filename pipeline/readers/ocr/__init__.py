@@ -138,7 +138,7 @@ def ocr_image(image: Image.Image, dpi: int) -> OcrPage:
     gray, ink, boxes, skew, rotation, red = _upright(*seal_free_gray(image))
     scale = 72 / dpi  # pixels → points
     page = OcrPage(width=gray.shape[1] * scale, height=gray.shape[0] * scale, skew=skew, rotation=rotation)
-    tables = find_tables(ink > 0, dpi, red)
+    tables = find_tables(ink > 0, dpi, red, [(int(b.x0), int(b.top), int(b.x1), int(b.bottom)) for b in boxes])
     page.tables, rest = assign(gray, ink, tables, boxes, dpi, red)
     page.lines = page_lines(rest, scale)
     page.seconds = time.perf_counter() - started
