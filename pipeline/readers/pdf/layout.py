@@ -3,6 +3,7 @@ table fragments, and the tests on them (a number, a page number)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from bisect import bisect_left
@@ -164,20 +165,11 @@ def _row_words(row: list[dict[str, Any]], gap: float, settings: PdfSettings) -> 
     return words
 
 
-_CHAR_TEXTS: dict[str, str] = {}
-
-
+@functools.lru_cache(maxsize=50_000)
 def _char_text(text: str) -> str:
     """`nfkc` of one char's text, kept: a page has a few hundred distinct chars."""
-    out = _CHAR_TEXTS.get(text)
-    if out is None:
-        if len(_CHAR_TEXTS) > _CHAR_TEXTS_MAX:
-            _CHAR_TEXTS.clear()
-        out = _CHAR_TEXTS[text] = nfkc(text)
-    return out
+    return nfkc(text)
 
-
-_CHAR_TEXTS_MAX = 50_000
 
 
 def is_number(text: str) -> bool:

@@ -23,6 +23,7 @@ pdfminer's on every PDF the suite builds and on the real reports."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -38,7 +39,6 @@ from pipeline.readers.pdf.settings import PdfSettings
 
 Objects = dict[str, list[dict[str, Any]]]
 _UNSUPPORTED = None  # a font pdfminer measures in a way not reproduced here
-_ROUNDED_MAX = 100_000  # cached roundings (a few MB at most)
 _SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 _SEGMENT_OPS = {raw.FPDF_SEGMENT_MOVETO: "m", raw.FPDF_SEGMENT_LINETO: "l", raw.FPDF_SEGMENT_BEZIERTO: "c"}
 
@@ -47,17 +47,10 @@ class Unsupported(Exception):
     """The page holds something this module does not reproduce: pdfminer parses it."""
 
 
-_ROUNDED: dict[float, float] = {}
-
-
+@functools.lru_cache(maxsize=100_000)  # cached roundings (a few MB at most)
 def _r(v: float) -> float:
     """A float32 back to the decimal it was written as (seven significant digits)."""
-    r = _ROUNDED.get(v)
-    if r is None:
-        if len(_ROUNDED) > _ROUNDED_MAX:
-            _ROUNDED.clear()
-        r = _ROUNDED[v] = float(f"{v:.7g}")
-    return r
+    return float(f"{v:.7g}")
 
 
 def _name(v: Any) -> str:
