@@ -46,6 +46,10 @@ _SIGNATURE_BAD = re.compile(r"[，。；：:！？,;]|^\d|^附件|^联系|^地�
 _SEAL = re.compile(r"[(（](?:印章|盖章|公章|章)[)）]$")
 # 本报告由江城市统计局依据…编制: who compiled the report, the last resort for the agency.
 _PREAMBLE_AGENCY = re.compile(r"本(?:年度)?报告由(?P<agency>[^，。；、:：\s]{2,40}?)(?:依据|根据|按照|依照|负责|编制|制作|起草)")
+# 江城市档案馆认真贯彻落实《条例》，按照…编制本报告: a paragraph opening with the agency as
+# its subject, when neither the title nor a signature names it (matched at a paragraph's start).
+_PREAMBLE_SUBJECT = re.compile(
+    r"(?P<agency>[^，。；、:：,;\s《》]{2,40}?)(?:认真|深入|全面|严格|始终|坚持)?(?:贯彻|落实|按照|根据|依据|依照)")
 
 
 @dataclass
@@ -171,6 +175,18 @@ def _dated_under_title(lines: list[str]) -> str | None:
     return None
 
 
+def _preamble_agency(lines: list[str]) -> str | None:
+    """The last resort: 本报告由…编制, else the subject a paragraph opens with."""
+    pm = _PREAMBLE_AGENCY.search(squash(nfkc("".join(lines))))
+    if pm and looks_like_agency(pm["agency"]):
+        return pm["agency"]
+    for line in lines:
+        sm = _PREAMBLE_SUBJECT.match(squash(nfkc(line)))
+        if sm and looks_like_agency(sm["agency"]):
+            return sm["agency"]
+    return None
+
+
 def extract_metadata(doc: Document) -> Meta:
     meta = Meta()
     lines = [p.text for p in doc.paragraphs]
@@ -196,9 +212,8 @@ def extract_metadata(doc: Document) -> Meta:
         meta.agency = sig_agency
         meta.agency_source = "signature"
     if not meta.agency:
-        pm = _PREAMBLE_AGENCY.search(squash(nfkc("".join(lines[:8]))))
-        if pm and looks_like_agency(pm["agency"]):
-            meta.agency, meta.agency_source = pm["agency"], "preamble"
+        meta.agency = _preamble_agency(lines[:8])
+        meta.agency_source = "preamble" if meta.agency else None
     text = squash(nfkc("".join(lines[:40])))
     pm = _PERIOD.search(text)
     if pm:

@@ -23,6 +23,9 @@ def printed(rep: Report, key: str) -> str:
         text = str(value)
     if lay.number_style == "padded":
         return f" {text}\u3000"
+    if lay.number_style == "grouped":
+        whole, dot, frac = text.partition(".")
+        return f"{int(whole):,}{dot}{frac}"
     if lay.number_style == "fullwidth":
         return text.translate(_FULLWIDTH)
     return text

@@ -15,15 +15,10 @@ from collections.abc import Callable
 from tests.fuzz.check import Outcome
 from tests.fuzz.truth import Report
 
-
-def _markdown(rep: Report, fmt: str) -> bool:
-    # test_markdown_pipe_tables (issue 9 class 8): .md pipe tables are not read as tables.
-    return fmt == "md"
-
-
-CLASSES: dict[str, Callable[[Report, str], bool]] = {
-    "markdown pipe tables": _markdown,
-}
+# None is open: the last, "markdown pipe tables" (issue 9 class 8), went when the survey
+# read 300 of 300 drawn .md documents exactly (pipeline/readers/markdown_reader.py).
+# A new class is a predicate here, e.g. `"t4 transposed": lambda rep, fmt: rep.layout.t4_style == "transposed"`.
+CLASSES: dict[str, Callable[[Report, str], bool]] = {}
 
 
 def known_failures(rep: Report, fmt: str) -> list[str]:

@@ -47,6 +47,8 @@ def title_text(rep: Report) -> str:
         "guanyu": f"{a}关于{y}年度政府信息公开工作的报告",
         "qingkuang": f"{a}{y}年度政府信息公开工作情况报告",
         "bracket": f"{a}政府信息公开工作年度报告{o}{y}年度{c}",
+        "cn_year": f"{a}{_cn_year(y)}年政府信息公开工作年度报告",
+        "no_agency": f"{y}年政府信息公开工作年度报告",
     }[lay.title_form]
 
 
@@ -87,13 +89,16 @@ def _narrative(rep: Report, n: int) -> str:
     return f"共开展培训{3 + n}次，参训人员{40 + n}人次。"
 
 
+def _cn_year(y: int) -> str:
+    return "".join(CN_DIGIT[int(ch)] for ch in str(y))
+
+
 def signature(rep: Report) -> list[str]:
     y, m, d = rep.published
     if rep.layout.signature == "none":
         return []
     if rep.layout.signature == "cn_date":
-        year = "".join(CN_DIGIT[int(ch)] for ch in str(y))
-        return [rep.agency, f"{year}年{_cn_small(m)}月{_cn_small(d)}日"]
+        return [rep.agency, f"{_cn_year(y)}年{_cn_small(m)}月{_cn_small(d)}日"]
     return [rep.agency, f"{y}年{m}月{d}日"]
 
 

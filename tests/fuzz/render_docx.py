@@ -40,7 +40,17 @@ def _repeat_header(row: object) -> None:
     tr_pr.append(el)
 
 
-def _table(doc: object, block: TableBlock) -> None:
+def _cell_text(cell: object, text: str, label_break: str) -> None:
+    """A wrapped label: a line break (python-docx writes "\n" as <w:br/>) or a second paragraph."""
+    first, _, rest = text.partition("\n")
+    if label_break == "para" and rest:
+        cell.text = first
+        cell.add_paragraph(rest)
+    else:
+        cell.text = text
+
+
+def _table(doc: object, block: TableBlock, label_break: str) -> None:
     dense = place(block.grid)
     table = doc.add_table(rows=len(dense), cols=len(dense[0]))
     table.style = "Table Grid"
@@ -54,7 +64,7 @@ def _table(doc: object, block: TableBlock) -> None:
                 cell = table.cell(r, c)
                 if slot.cell.rowspan > 1 or slot.cell.colspan > 1:
                     cell = cell.merge(table.cell(r + slot.cell.rowspan - 1, c + slot.cell.colspan - 1))
-                cell.text = slot.cell.text
+                _cell_text(cell, slot.cell.text, label_break)
                 if slot.cell.header:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             c += 1
@@ -71,7 +81,7 @@ def docx_bytes(rep: Report) -> bytes:
         if isinstance(block, PageBreak):
             doc.add_page_break()
         elif isinstance(block, TableBlock):
-            _table(doc, block)
+            _table(doc, block, rep.layout.label_break)
         else:
             _paragraph(doc, block, rep.layout.title_style)
     out = io.BytesIO()

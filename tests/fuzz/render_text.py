@@ -1,4 +1,5 @@
-"""Plain text (Word's text export, or tab-separated rows) and Markdown with pipe tables."""
+"""Plain text (Word's text export, or tab-separated rows) and Markdown with pipe tables or
+HTML <table> blocks (what document-conversion tools write for merged cells)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from tests.fuzz.compose import PageBreak, TableBlock, compose
 from tests.fuzz.grid import place
+from tests.fuzz.render_html import html_table
 from tests.fuzz.truth import Report
 
 
@@ -28,7 +30,7 @@ def _cells_table(block: TableBlock) -> list[str]:
 
 def _rows_table(block: TableBlock) -> list[str]:
     """Rows as tab-separated lines (a spreadsheet pasted into a text file)."""
-    return ["\t".join(s.cell.text if s.anchor else "" for s in line) for line in place(block.grid)] + [""]
+    return ["\t".join(s.cell.text.replace("\n", "") if s.anchor else "" for s in line) for line in place(block.grid)] + [""]
 
 
 def text_text(rep: Report) -> str:
@@ -48,9 +50,11 @@ def markdown_text(rep: Report) -> str:
     for block in compose(rep):
         if isinstance(block, PageBreak):
             continue
-        if isinstance(block, TableBlock):
+        if isinstance(block, TableBlock) and rep.layout.md_style == "html":
+            out += ["", html_table(block, "plain"), ""]
+        elif isinstance(block, TableBlock):
             dense = place(block.grid)
-            row = ["| " + " | ".join(s.cell.text.strip() if s.anchor else "" for s in line) + " |" for line in dense]
+            row = ["| " + " | ".join(s.cell.text.strip().replace("\n", "<br>") if s.anchor else "" for s in line) + " |" for line in dense]
             out += ["", row[0], "|" + "---|" * len(dense[0]), *row[1:], ""]
         elif block.kind == "title":
             out.append("# " + block.text)

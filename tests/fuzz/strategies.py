@@ -21,7 +21,7 @@ BODIES = ("档案馆", "统计局", "人民政府", "人民政府办公室", "�
           "政务服务和大数据管理局", "经济技术开发区管委会", "红星街道办事处", "文化和旅游局", "民政厅")
 
 LAYOUT_CHOICES: dict[str, tuple[Any, ...]] = {
-    "title_form": ("agency_first", "year_first", "guanyu", "qingkuang", "bracket"),
+    "title_form": ("agency_first", "year_first", "guanyu", "qingkuang", "bracket", "cn_year", "no_agency"),
     "title_style": ("plain", "bold_center", "heading"),
     "preamble": ("plain", "notice", "agency_notice"),
     "caption": (False, True),
@@ -29,7 +29,7 @@ LAYOUT_CHOICES: dict[str, tuple[Any, ...]] = {
     "top_enum": wording.TOP_ENUMS,
     "group_enum": wording.GROUP_ENUMS,
     "leaf_enum": wording.LEAF_ENUMS,
-    "number_style": ("plain", "padded", "fullwidth"),
+    "number_style": ("plain", "padded", "fullwidth", "grouped"),
     "t2_style": ("official", "split"),
     "t3_header": ("official", "flat", "two_rows"),
     "t3_rows": ("spans", "repeat", "joined", "grouprow"),
@@ -38,9 +38,11 @@ LAYOUT_CHOICES: dict[str, tuple[Any, ...]] = {
     "placement": ("inline", "appendix"),
     "narrative_numbers": (False, True),
     "signature": ("plain", "none", "cn_date"),
-    "html_style": ("plain", "portal", "word"),
+    "html_style": ("plain", "portal", "word", "js_var", "js_write"),
     "encoding": ("utf-8", "gbk", "gb18030"),
     "text_style": ("cells", "rows"),
+    "md_style": ("pipe", "html"),
+    "label_break": ("none", "br", "para"),
 }
 ZERO_STYLES = ("0", "blank", "—", "/", "无", "-")
 PAGE_BREAKS = ("before_t3", "before_t4", "in_t3")
@@ -63,6 +65,9 @@ def layouts(draw: st.DrawFn, **restrict: Any) -> Layout:
     picks["page_breaks"] = frozenset(draw(st.sets(st.sampled_from(restrict.get("page_breaks",
                                                                                PAGE_BREAKS)))))
     picks["table_order"] = tuple(draw(st.permutations(restrict.get("table_order", ("t2", "t3", "t4")))))
+    if picks["title_form"] == "no_agency" and picks["signature"] == "none" and picks["preamble"] != "agency_notice":
+        # A title without the agency needs it somewhere else: nobody could read it otherwise.
+        picks["signature"] = "plain"
     return Layout(**picks)
 
 

@@ -7,6 +7,7 @@ from tests.fuzz.cells import printed
 from tests.fuzz.grid import GCell, Grid
 from tests.fuzz.truth import Report
 
+LONG_LABEL = 10  # characters; a longer label is wrapped when the layout breaks labels
 T3_COLS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
 T4_GROUPS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
 T4_COLS = ("upheld", "corrected", "other", "pending", "total")
@@ -15,7 +16,11 @@ T4_LABEL = {"upheld": "upheld", "corrected": "corrected", "other": "t4_other", "
 
 
 def _lab(rep: Report, key: str) -> str:
-    return w.label(key, rep.layout.alt_labels, rep.layout.width)
+    text = w.label(key, rep.layout.alt_labels, rep.layout.width)
+    if rep.layout.label_break != "none" and len(text) > LONG_LABEL:
+        # A narrow label column wraps: the renderers print "\n" as a line break or a new paragraph.
+        return text[: len(text) // 2] + "\n" + text[len(text) // 2:]
+    return text
 
 
 def _v(rep: Report, key: str, colspan: int = 1) -> GCell:

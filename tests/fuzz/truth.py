@@ -31,7 +31,8 @@ def money_keys(template: str) -> frozenset[str]:
 class Layout:
     """Every printing choice, each one a dimension the strategy draws."""
 
-    title_form: str = "agency_first"  # agency_first, year_first, guanyu, qingkuang, bracket
+    title_form: str = "agency_first"  # agency_first, year_first, guanyu, qingkuang, bracket, cn_year,
+    # no_agency (the agency only in the signature or the preamble)
     title_break: int | None = None  # split the title line after this many characters
     title_style: str = "plain"  # plain, bold_center, heading
     preamble: str = "plain"  # plain, notice (quotes the format notice), agency_notice (agency opens it)
@@ -42,7 +43,7 @@ class Layout:
     leaf_enum: str = "dot"
     alt_labels: frozenset[str] = frozenset()
     zero_styles: tuple[str, ...] = ("0",)  # cycled over the zero cells: 0, blank, —, /, 无, -
-    number_style: str = "plain"  # plain, padded, fullwidth
+    number_style: str = "plain"  # plain, padded, fullwidth, grouped (12,345)
     t2_style: str = "official"  # official (one table), split (one table per 第二十条 item)
     t3_header: str = "official"  # official (three rows), flat (one row), two_rows
     t3_rows: str = "spans"  # spans, repeat, joined, grouprow
@@ -53,9 +54,12 @@ class Layout:
     page_breaks: frozenset[str] = frozenset()  # before_t3, before_t4, in_t3 (docx/pdf)
     narrative_numbers: bool = False  # sections quote numbers of the tables
     signature: str = "plain"  # none, plain, cn_date
-    html_style: str = "plain"  # plain, portal (TRS-style wrappers), word (MsoNormal spans in cells)
+    html_style: str = "plain"  # plain, portal (TRS-style wrappers), word (MsoNormal spans in cells),
+    # js_var / js_write (the article inside a <script> string, rendered client-side)
     encoding: str = "utf-8"  # utf-8, gbk, gb18030 (HTML and text)
     text_style: str = "cells"  # cells (one cell a line, Word's text export), rows (tab-separated)
+    label_break: str = "none"  # a long label cell wrapped: none, br (a line break), para (two paragraphs)
+    md_style: str = "pipe"  # Markdown tables: pipe, html (<table> blocks, as conversion tools write)
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ LABELS: dict[str, tuple[str, str]] = {
 ALT_LABELS = sorted(k for k, (a, b) in LABELS.items() if a != b)
 
 LEAF_ENUMS = ("dot", "fwdot", "dun", "glued", "paren", "circled", "none")
-GROUP_ENUMS = ("paren", "none")
+GROUP_ENUMS = ("paren", "dun", "none")
 TOP_ENUMS = ("dun", "dot", "none")
 
 
@@ -104,6 +104,8 @@ def top_enum(n: int, style: str) -> str:
 def group_enum(n: int, style: str, width: str) -> str:
     if style == "none":
         return ""
+    if style == "dun":
+        return f"{CN_ORD[n - 1]}、"
     return f"（{CN_ORD[n - 1]}）" if width == "full" else f"({CN_ORD[n - 1]})"
 
 
