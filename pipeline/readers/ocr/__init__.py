@@ -13,6 +13,7 @@ OCR pages exactly like text pages; each cell and line carries its confidence (0-
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import cv2
@@ -25,7 +26,7 @@ from pipeline.readers.ocr.grid import find_tables
 from pipeline.readers.ocr.model import OcrCell, OcrLine, OcrPage, OcrTable, OcrWord
 
 __all__ = ["OcrCell", "OcrLine", "OcrPage", "OcrTable", "OcrWord", "clean_digits",
-           "ensure_engine", "find_tables", "ocr_image", "ocr_pdfium_page", "seal_free_gray"]
+           "ensure_engine", "find_tables", "ocr_image", "ocr_pdfium_page", "seal_free_gray", "tinted"]
 
 ensure_engine = engine.ensure_engine
 
@@ -46,6 +47,24 @@ _UPRIGHT_SCORE = 0.9
 _ELONGATED = 2.0
 
 
+def _rgb(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("RGB")).astype(np.int16)
+
+
+def _tint(rgb: np.ndarray) -> np.ndarray:
+    """How much redder than green and blue each pixel is."""
+    return rgb[:, :, 0] - np.maximum(rgb[:, :, 1], rgb[:, :, 2])
+
+
+def tinted(image: Image.Image) -> np.ndarray | None:
+    """The mask of pixels with any red tint (a seal's ink and its JPEG fringe; None for a
+    grey image): a printed rule under a seal is black (red multiplies with black to
+    black), a seal's own stroke is tinted."""
+    if image.mode in ("L", "1", "P", "LA"):
+        return None
+    return _tint(_rgb(image)) > _PINK_TINT
+
+
 def seal_free_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     """A grey page (uint8) in which red ink (seals, red headers) is as light as paper:
     the red channel of a colour image, the image itself when it is grey already; and
@@ -53,8 +72,8 @@ def seal_free_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     black, but a seal over a number still blurs it: cells under red ink are doubtful."""
     if image.mode in ("L", "1", "P", "LA"):
         return np.asarray(image.convert("L")), None
-    rgb = np.asarray(image.convert("RGB")).astype(np.int16)
-    tint = rgb[:, :, 0] - np.maximum(rgb[:, :, 1], rgb[:, :, 2])
+    rgb = _rgb(image)
+    tint = _tint(rgb)
     red = tint > _RED_TINT
     # In the red channel a seal is light grey, not white, and the recogniser still reads
     # its strokes ("66" under a seal's rim came back "2666"): light enough is paper, but
@@ -105,40 +124,46 @@ def _lines_run_down(gray: np.ndarray) -> bool:
     return tall > wide
 
 
-def _upright(gray: np.ndarray, red: np.ndarray | None
-             ) -> tuple[np.ndarray, np.ndarray, list[engine.Box], float, int, np.ndarray | None]:
-    """(page, ink mask, OCR boxes, skew, quarter-turn rotation, red-ink mask) of the page
-    made upright; the red mask goes through the same turns."""
+def _turn(masks: list[np.ndarray | None], how: Callable[[np.ndarray], np.ndarray]) -> list[np.ndarray | None]:
+    """Masks (uint8, 255 = set) turned the way the page is."""
+    return [how(m) if m is not None else None for m in masks]
+
+
+def _upright(gray: np.ndarray, masks: list[np.ndarray | None]
+             ) -> tuple[np.ndarray, np.ndarray, list[engine.Box], float, int, list[np.ndarray | None]]:
+    """(page, ink mask, OCR boxes, skew, quarter-turn rotation, masks) of the page made
+    upright; the masks (bool: red ink, tinted ink) go through the same turns."""
     rotation = 0
-    mask = red.astype(np.uint8) * 255 if red is not None else None
+    turned = [m.astype(np.uint8) * 255 if m is not None else None for m in masks]
     ink = orient.binarise(gray)
     # The profiles are cheap and never miss a sideways page; the detector confirms.
     if orient.is_sideways(ink) and _lines_run_down(gray):
         gray, rotation = orient.quarter_turns(gray, 1), 90
-        mask = orient.quarter_turns(mask, 1) if mask is not None else None
+        turned = _turn(turned, lambda m: orient.quarter_turns(m, 1))
         ink = orient.binarise(gray)
     skew = orient.skew_angle(ink)
     if skew:
         gray = orient.rotate(gray, skew)
-        mask = 255 - orient.rotate(255 - mask, skew) if mask is not None else None
+        turned = _turn(turned, lambda m: 255 - orient.rotate(255 - m, skew))
         ink = orient.binarise(gray)
     boxes = engine.read_page(gray)
     if _upside_down(gray, boxes):
         gray, rotation = orient.quarter_turns(gray, 2), (rotation + 180) % 360
-        mask = orient.quarter_turns(mask, 2) if mask is not None else None
+        turned = _turn(turned, lambda m: orient.quarter_turns(m, 2))
         ink = orient.binarise(gray)
         boxes = engine.read_page(gray)
-    return gray, ink, boxes, skew, rotation, (mask > 127 if mask is not None else None)
+    return gray, ink, boxes, skew, rotation, [m > 127 if m is not None else None for m in turned]
 
 
 def ocr_image(image: Image.Image, dpi: int) -> OcrPage:
     """OCR one page bitmap rendered at `dpi`."""
     engine.ensure_engine()
     started = time.perf_counter()
-    gray, ink, boxes, skew, rotation, red = _upright(*seal_free_gray(image))
+    gray, red = seal_free_gray(image)
+    gray, ink, boxes, skew, rotation, (red, pink) = _upright(gray, [red, tinted(image) if red is not None else None])
     scale = 72 / dpi  # pixels → points
     page = OcrPage(width=gray.shape[1] * scale, height=gray.shape[0] * scale, skew=skew, rotation=rotation)
-    tables = find_tables(ink > 0, dpi, red, [(int(b.x0), int(b.top), int(b.x1), int(b.bottom)) for b in boxes])
+    tables = find_tables(ink > 0, dpi, red, [(int(b.x0), int(b.top), int(b.x1), int(b.bottom)) for b in boxes], pink)
     page.tables, rest = assign(gray, ink, tables, boxes, dpi, red)
     page.lines = page_lines(rest, scale)
     page.seconds = time.perf_counter() - started
