@@ -204,6 +204,47 @@ def test_split_table_row_numbers_above_label_tail_below() -> None:
     assert_cells_traceable(table, {1, 2})
 
 
+def _row_with_numbers_cut(upper: dict[int, str], lower: dict[int, str]) -> tuple[Document, int]:
+    """Row 5.要求… of the grouped 表三 cut by the page break: the label's start and the
+    numbers `upper` (column → text, the rest blank) at the foot of page 1, the label's
+    end and `lower` at the head of page 2, as LibreOffice breaks a row whose numbers
+    wrapped in their narrow columns."""
+    spec = pb.t3_grouped_spec()
+    r = 11
+    blank = {(r, c): "" for c in range(3, 10)}
+    data = pb.split_table_pdf(spec, [
+        pb.PagePart((0, r + 1), texts={**blank, (r, 2): "5.要求行政机关确认或重新出",
+                                       **{(r, c): v for c, v in upper.items()}}),
+        pb.PagePart((r, spec.n_rows), texts={**blank, (r, 2): "具已获取信息",
+                                              **{(r, c): v for c, v in lower.items()}}),
+    ])
+    return read(data), r
+
+
+def test_split_table_row_wrapped_numbers_run_on_to_next_page() -> None:
+    """Numbers that fill their narrow cells at the foot of page 1 (one more digit would
+    not fit) and run on at the head of page 2: one row, each number with its rest."""
+    doc, r = _row_with_numbers_cut({3: "123456789", 4: "12345678", 5: "7"}, {3: "0", 4: "9"})
+    table = doc.tables[0]
+    assert len(table.rows) == pb.t3_grouped_spec().n_rows
+    assert table.rows[r][2].text == "5.要求行政机关确认或重新出\n具已获取信息"
+    assert [c.text for c in table.rows[r][3:]] == ["123456789\n0", "12345678\n9", "7", "", "", "", ""]
+    assert table.rows[r + 1][1].text.startswith("(七)总计")
+    assert not doc.notes
+
+
+def test_split_table_row_numbers_on_both_pages_not_wrapped_is_flagged() -> None:
+    """A number at the head of page 2 under a number that did not fill its cell is no
+    rest of it: the parts stay two rows (no value is made up by joining digits), and a
+    note says the row needs checking."""
+    doc, r = _row_with_numbers_cut({3: "12", 4: "12345678"}, {3: "3", 4: "9"})
+    table = doc.tables[0]
+    assert len(table.rows) == pb.t3_grouped_spec().n_rows + 1
+    assert [c.text for c in table.rows[r][3:5]] == ["12", "12345678"]
+    assert [c.text for c in table.rows[r + 1][3:5]] == ["3", "9"]
+    assert any("continues the row above" in n for n in doc.notes)
+
+
 def test_split_table_header_rows_then_value_row_are_two_rows() -> None:
     """表四's header rows at the foot of page 1, its value row at the head of page 2: the
     column labels over the numbers are no row cut in two."""

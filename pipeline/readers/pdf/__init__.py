@@ -17,8 +17,10 @@ page and box. A table drawn without its left and right borders gets them where i
 horizontal rules end. Fragments of one table on consecutive pages are joined into one
 grid: repeated header rows are dropped, a cell cut by the page break (a group label
 "（四）无" / "法提供", or a row whose label and numbers straddle the break) is joined
-back, but two whole rows never are (a header row over a value row, a row of its own
-at the head of the page). Without vertical rules the grid comes from word positions,
+back, and so is a number that filled its narrow cell and runs on at the head of the
+next page (`4604` / `6`, decided by the cell's geometry); two whole rows never are (a
+header row over a value row, a row of its own at the head of the page), and a row
+whose label runs on while its numbers do not is left as two rows with a note. Without vertical rules the grid comes from word positions,
 within the horizontal rules of a 三线表 when there are any.
 
 Pages without a usable text layer (scans, "(cid:123)" glyph soup) go to OCR
@@ -34,10 +36,11 @@ quarter so that it reads left to right (the note says which way).
 
 Steps, one module each: `layout` (chars → words and lines), `pages` (turned pages,
 pages for OCR, table pages), `ruled` (ruled fragments), `unruled` and `grid` (tables
-without vertical rules), `columns` (two-column text), `tables` (fragments → one table,
-joins across page breaks), `furniture` and `assemble` (page furniture, reading order,
-paragraphs), `ocr_pages`, `document` (open, reject, metadata), `reader` (the page loop),
-`debug` (what each step saw on one page, drawn). Every threshold is in `settings`.
+without vertical rules), `columns` (two-column text), `spans` and `tables` (fragments
+→ one table), `page_rows` (joins across page breaks), `furniture` and `assemble` (page
+furniture, reading order, paragraphs), `ocr_pages`, `document` (open, reject,
+metadata), `reader` (the page loop), `debug` (what each step saw on one page, drawn).
+Every threshold is in `settings`.
 """
 
 from __future__ import annotations

@@ -198,10 +198,18 @@ class PdfSettings:
     column_justified_em: float = 1.5
     column_justified_share: float = 0.5
 
-    # --- joining fragments and paragraphs (tables.py, assemble.py)
+    # --- joining fragments and paragraphs (tables.py, page_rows.py, assemble.py)
     # An upper label whose last line ends within this many type sizes of its cell's
     # right side wrapped there: the text at the head of the next page continues it.
     label_wrap_em: float = 2.0
+    # An upper number whose last line leaves less room than this many of its own digits
+    # before its cell's right side wrapped there: a number at the head of the next page,
+    # in the same cell of a row cut by the break, is its rest (`4604` / `6`). One digit:
+    # had there been room for one more, the line would not have wrapped.
+    number_wrap_digits: float = 1.0
+    # The largest cell inset (text to cell side) taken for a number that is centred or
+    # right-aligned in its cell: Word's and LibreOffice's default is 0.19 cm (5.4 pt).
+    cell_inset_max: float = 6.0
     # A paragraph just above a table, at most this many characters, is its caption.
     caption_max_chars: int = 40
     # Body metrics: lines of at least `body_min_chars` characters, at least
