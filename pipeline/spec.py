@@ -73,8 +73,11 @@ class Label:
     table_id: str
     kind: str  # row, group, leaf, col, colgroup
     key: str
-    pattern: str  # normalized (norm_label) phrase matched as a substring
+    pattern: str  # normalized (norm_label) phrase
     formats: str  # "2019", "2021" or "2019 2021"
+    # contains: the pattern occurs in the label; exact: the label after its enumeration is
+    # the pattern (a wording such as 其他 that also occurs inside longer labels)
+    match: str = "contains"
 
 
 @cache

@@ -72,3 +72,18 @@ def test_page_words_are_printed_in_the_tables_they_mark() -> None:
             continue
         assert any(w in t for t in labels | patterns), w
 
+
+
+def test_label_rows_match_contained_or_whole() -> None:
+    """labels.csv's `match`: a `contains` wording anywhere in the label, an `exact` one
+    (其他, which also occurs inside longer labels) only as the whole label after its
+    enumeration."""
+    from pipeline.extract import labels as lab
+
+    assert {x.match for x in spec.labels()} == {"contains", "exact"}
+    assert lab.match(norm_label("3.其他"), "t3", "leaf") == "other.other"
+    assert lab.match(norm_label("（三）其他情形"), "t3", "leaf") == "other.other"
+    assert lab.match(norm_label("2.其他法律行政法规禁止公开"), "t3", "leaf") == "denied.prohibited_by_law"
+    assert lab.match(norm_label("其他组织"), "t3", "col") == "other_org"
+    assert lab.match(norm_label("法人或其他组织"), "t3", "col") is None
+    assert lab.find_all(norm_label("其他处理3.其他"), "t3", "leaf") == []

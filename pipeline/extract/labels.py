@@ -19,9 +19,23 @@ def strip_enum(text: str) -> str:
 
 @cache
 def _patterns(table_id: str, kind: str) -> tuple[tuple[str, str], ...]:
-    """(normalized pattern, key), longest pattern first so specific wins over generic."""
-    pats = [(norm_label(lab.pattern), lab.key) for lab in spec.labels(table_id, kind)]
+    """(normalized pattern, key) of the `contains` rows, longest pattern first so
+    specific wins over generic."""
+    pats = [(norm_label(lab.pattern), lab.key) for lab in spec.labels(table_id, kind) if lab.match == "contains"]
     return tuple(sorted(pats, key=lambda p: -len(p[0])))
+
+
+@cache
+def _exact(table_id: str, kind: str) -> dict[str, str]:
+    """Normalized label (after its enumeration) → key, of the `exact` rows: wordings
+    that also occur inside longer labels (其他 in 其他法律行政法规禁止公开)."""
+    return {norm_label(lab.pattern): lab.key for lab in spec.labels(table_id, kind) if lab.match == "exact"}
+
+
+def whole_label(text: str, table_id: str, kind: str) -> str | None:
+    """Key of the `exact` row that is the whole of `text` (norm_label'ed) after its
+    enumeration."""
+    return _exact(table_id, kind).get(strip_enum(text))
 
 
 def fuzzy_find(text: str, pat: str) -> int:
@@ -50,18 +64,13 @@ def match(text: str, table_id: str, kind: str, prefix: str | None = None) -> str
 
 
 def _match(text: str, table_id: str, kind: str, prefix: str | None, exact: bool) -> str | None:
-    """Key whose pattern occurs in `text` (already norm_label'ed).
-
-    A pattern that is just 其他 ("other") matches only a label that is exactly 其他
-    after its enumeration, because 其他 also occurs inside longer labels
-    (其他法律行政法规禁止公开, 其他对外管理服务事项).
-    """
+    """Key whose pattern occurs in `text` (already norm_label'ed), or of an `exact`
+    row that is the whole label after its enumeration."""
+    whole = whole_label(text, table_id, kind)
+    if whole is not None and (prefix is None or whole.startswith(prefix + ".")):
+        return whole
     for pat, key in _patterns(table_id, kind):
         if prefix is not None and not key.startswith(prefix + "."):
-            continue
-        if pat == "其他":
-            if strip_enum(text) in ("其他", "其他结果", "其他组织", "其他情形", "其他原因", "其他情况"):
-                return key
             continue
         if pat and (pat in text if exact else fuzzy_find(text, pat) >= 0):
             return key
@@ -74,8 +83,6 @@ def find_all(text: str, table_id: str, kind: str) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
     taken: list[tuple[int, int]] = []
     for pat, key in _patterns(table_id, kind):
-        if pat == "其他":
-            continue
         start = text.find(pat)
         while start >= 0:
             end = start + len(pat)

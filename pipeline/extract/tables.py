@@ -274,13 +274,15 @@ def _t3_row_key(label: str, group: str | None) -> tuple[str | None, str | None, 
 
 def _leaf_of_any_group(label: str, group: str | None) -> str | None:
     """The leaf a label names when it is not one of `group`'s and exactly one leaf of the
-    template matches it (3.其他 is other.other's: no other leaf is just 其他)."""
+    template matches it, or it is enumerated and the whole of one `exact` label row (3.其他
+    is other.other's: no other leaf is just 其他)."""
     if group is not None and group not in ("granted", "partially_granted", "total") \
             and lab.match(label, "t3", "leaf", prefix=group):
         return None
     keys = {k for _, k, _ in lab.find_all(label, "t3", "leaf")}
-    if not keys and lab.strip_enum(label) == "其他" and label != "其他":
-        keys = {"other.other"}
+    if not keys and lab.strip_enum(label) != label:
+        whole = lab.whole_label(label, "t3", "leaf")
+        keys = {whole} if whole is not None else set()
     return keys.pop() if len(keys) == 1 else None
 
 
