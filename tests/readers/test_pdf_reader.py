@@ -204,18 +204,20 @@ def test_split_table_row_numbers_above_label_tail_below() -> None:
     assert_cells_traceable(table, {1, 2})
 
 
-def _row_with_numbers_cut(upper: dict[int, str], lower: dict[int, str]) -> tuple[Document, int]:
+def _row_with_numbers_cut(upper: dict[int, str], lower: dict[int, str],
+                          labels: tuple[str, str] = ("5.要求行政机关确认或重新出", "具已获取信息"),
+                          extra: dict[tuple[int, int], str] | None = None) -> tuple[Document, int]:
     """Row 5.要求… of the grouped 表三 cut by the page break: the label's start and the
     numbers `upper` (column → text, the rest blank) at the foot of page 1, the label's
     end and `lower` at the head of page 2, as LibreOffice breaks a row whose numbers
-    wrapped in their narrow columns."""
+    wrapped in their narrow columns; `extra` changes other cells of page 1."""
     spec = pb.t3_grouped_spec()
     r = 11
     blank = {(r, c): "" for c in range(3, 10)}
     data = pb.split_table_pdf(spec, [
-        pb.PagePart((0, r + 1), texts={**blank, (r, 2): "5.要求行政机关确认或重新出",
+        pb.PagePart((0, r + 1), texts={**blank, (r, 2): labels[0], **(extra or {}),
                                        **{(r, c): v for c, v in upper.items()}}),
-        pb.PagePart((r, spec.n_rows), texts={**blank, (r, 2): "具已获取信息",
+        pb.PagePart((r, spec.n_rows), texts={**blank, (r, 2): labels[1],
                                               **{(r, c): v for c, v in lower.items()}}),
     ])
     return read(data), r
@@ -243,6 +245,36 @@ def test_split_table_row_numbers_on_both_pages_not_wrapped_is_flagged() -> None:
     assert [c.text for c in table.rows[r][3:5]] == ["12", "12345678"]
     assert [c.text for c in table.rows[r + 1][3:5]] == ["3", "9"]
     assert any("continues the row above" in n for n in doc.notes)
+
+
+def test_split_table_row_numbers_above_and_below_in_other_columns() -> None:
+    """LibreOffice keeps a one-line number above the break and moves a two-line one
+    below: numbers on both sides, in different columns, under no label of their own."""
+    doc, r = _row_with_numbers_cut({3: "12", 5: "7"}, {4: "98765\n4"}, labels=("（七）总计", ""))
+    table = doc.tables[0]
+    assert len(table.rows) == pb.t3_grouped_spec().n_rows
+    assert [c.text for c in table.rows[r][3:6]] == ["12", "98765\n4", "7"]
+
+
+def test_split_table_repeated_group_label_cut_before_the_leaf() -> None:
+    """Rows printed with the group label repeated in the leaf's cell (（五）不予处理 over
+    1.信访…): a row cut after the group's part, its numbers above, the leaf below, is
+    one row; the label above is the head of its neighbour's label."""
+    doc, r = _row_with_numbers_cut({c: "3" for c in range(3, 10)}, {},
+                                   labels=("（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
+                                   extra={(10, 2): "（五）不予处理\n1.信访举报投诉类申请"})
+    table = doc.tables[0]
+    assert len(table.rows) == pb.t3_grouped_spec().n_rows
+    assert table.rows[r][2].text == "(五)不予处理\n5.要求行政机关确认或重新出具已获取信息"
+    assert [c.text for c in table.rows[r][3:]] == ["3"] * 7
+
+
+def test_split_table_group_row_then_blank_leaf_row_are_two_rows() -> None:
+    """The same cut without a neighbour that repeats the group label: a row of its own
+    at the head of the page (values left blank) is not joined to the row above."""
+    doc, r = _row_with_numbers_cut({c: "3" for c in range(3, 10)}, {},
+                                   labels=("（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"))
+    assert len(doc.tables[0].rows) == pb.t3_grouped_spec().n_rows + 1
 
 
 def test_split_table_header_rows_then_value_row_are_two_rows() -> None:

@@ -59,10 +59,26 @@ def _wrapped_number(p: Span, n: Span, settings: PdfSettings) -> bool:
     return (box[2] - box[0]) - 2 * inset - (last.x1 - last.x0) < digit * settings.number_wrap_digits
 
 
+def _sibling_head(p: Span, c: int, around: list[list[Span | None]]) -> bool:
+    """Label `p` is the first lines of the label of a neighbouring row in its column, and
+    that label goes on: rows printed with their group label repeated (（三）不予公开 /
+    1.属于国家秘密 in one cell) cut after the group's part."""
+    head = [squash(x) for x in p.text.split("\n")]
+    for row in around:
+        s = row[c]
+        if s is None or s is p:
+            continue
+        lines = [squash(x) for x in s.text.split("\n")]
+        if len(lines) > len(head) and lines[:len(head)] == head:
+            return True
+    return False
+
+
 def _cut_row_columns(above: list[Span | None], below: list[Span | None], b: int,
-                     settings: PdfSettings) -> tuple[bool, bool]:
-    """Column by column, do rows b-1 and b read as the two parts of one row? Returns
-    (every column fits, some number ran on past the break)."""
+                     settings: PdfSettings, around: list[list[Span | None]]) -> tuple[bool, bool]:
+    """Column by column, do rows b-1 and b read as the two parts of one row (`around`:
+    the rows next to them)? Returns (every column fits, some number ran on past the
+    break)."""
     ran_on = False
     for c, n in enumerate(below):
         if n is None or c != n.c0:
@@ -79,13 +95,12 @@ def _cut_row_columns(above: list[Span | None], below: list[Span | None], b: int,
             continue
         if p.r0 < b - 1 and not ROW_MARKER.match(n.text):
             continue  # a group label spanning rows above, continued below
-        if not _continues_label(p, n, settings):
+        if not (_continues_label(p, n, settings) or _sibling_head(p, c, around)):
             return False, ran_on
     return True, ran_on
 
 
-def _row_cut_by_break(above: list[Span | None], below: list[Span | None], b: int,
-                      settings: PdfSettings, notes: list[str]) -> bool:
+def _row_cut_by_break(grid: list[list[Span | None]], b: int, settings: PdfSettings, notes: list[str]) -> bool:
     """True when grid rows b-1 (the foot of a page) and b (the head of the next) are
     the two parts of one table row cut by the page break.
 
@@ -95,22 +110,32 @@ def _row_cut_by_break(above: list[Span | None], below: list[Span | None], b: int
     somewhere: a header row over a value row has column labels where the values are,
     two value rows have numbers in the same column that do not run on, and a row of its
     own starts with a label of its own (numbered, or not the rest of the label above).
-    A lower part whose label runs on while a number does not is left as two rows, with
-    a note: its values cannot be placed for certain."""
+    Numbers on both sides in different columns (LibreOffice keeps a one-line number
+    above the break and moves a two-line one below) make one row only when the lower
+    part has no label text of its own. A lower part whose label runs on while a number
+    does not is left as two rows, with a note: its values cannot be placed for certain."""
+    above, below = grid[b - 1], grid[b]
     if any(s is None for s in above + below):
         return False
     up_numbers = any(s.r0 == b - 1 and is_number(s.text) for s in above if s is not None)
     low_numbers = any(is_number(s.text) for s in below if s is not None)
     if not (up_numbers or low_numbers):
         return False  # header rows
-    fits, ran_on = _cut_row_columns(above, below, b, settings)
-    if up_numbers and low_numbers and fits and not ran_on:
-        return False  # numbers on both sides, none running on: two rows
+    around = [grid[r] for r in (b - 2, b + 1) if 0 <= r < len(grid)]
+    fits, ran_on = _cut_row_columns(above, below, b, settings, around)
+    if up_numbers and low_numbers and fits and not ran_on and _own_label_below(below, b):
+        return False  # numbers on both sides, none running on, a label below: two rows
     if not fits and up_numbers and low_numbers and _label_runs_on(above, below, b, settings):
         page = next(p.page for s in below if s is not None for p in s.parts if p.r0 <= b < p.r1)
         notes.append(f"page {page}: a table row at the head of the page continues the row above, "
                      "but its numbers do not continue the numbers above: left as two rows, check them")
     return fits
+
+
+def _own_label_below(below: list[Span | None], b: int) -> bool:
+    """The lower row has label text in a cell that starts there."""
+    return any(n is not None and n.r0 == b and c == n.c0 and n.text.strip() and not is_number(n.text)
+               for c, n in enumerate(below))
 
 
 def _label_runs_on(above: list[Span | None], below: list[Span | None], b: int, settings: PdfSettings) -> bool:
@@ -131,7 +156,7 @@ def join_across_break(spans: list[Span], b: int, n_rows: int, n_cols: int, setti
     def label(s: Span | None) -> bool:
         return s is not None and not is_number(s.text)
 
-    row_split = _row_cut_by_break(above, below, b, settings, notes)
+    row_split = _row_cut_by_break(grid, b, settings, notes)
     merged_any = False
     for c in range(n_cols):
         p, n = above[c], below[c]
