@@ -75,6 +75,10 @@ CASES: list[tuple[str, str, Report, Report, str]] = [
      _report("2019", "江城市档案馆", title_form="no_agency", preamble="agency_notice", width="half"),
      "agency only in the preamble"),
     ("t3_row_broken_across_pages", "pdf", _wide_t3(_report()), _report(), "pdf: t3 row broken across pages"),
+    # Padded numbers wrap one line later: the row is cut with one-line numbers above the
+    # break and two-line ones below it, in other columns.
+    ("t3_row_numbers_both_sides_of_break", "pdf", _wide_t3(_report(number_style="padded")),
+     _report(number_style="padded"), "pdf: t3 row broken across pages"),
 ]
 
 
@@ -86,7 +90,7 @@ FIXED = {"title_broken_inside_guanyu", "markdown_pipe_tables",
          "appendix_t4_as_two_tables", "appendix_t3_two_row_header", "appendix_t3_flat_header",
          "txt_appendix_t3_flat_header", "txt_t3_group_label_rows", "txt_tab_separated_rows",
          "agency_only_in_preamble", "agency_only_in_preamble_html",
-         "t3_row_broken_across_pages"}
+         "t3_row_broken_across_pages", "t3_row_numbers_both_sides_of_break"}
 
 
 def _need_renderer(fmt: str) -> None:

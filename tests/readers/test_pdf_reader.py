@@ -250,10 +250,11 @@ def test_split_table_row_numbers_on_both_pages_not_wrapped_is_flagged() -> None:
 def test_split_table_row_numbers_above_and_below_in_other_columns() -> None:
     """LibreOffice keeps a one-line number above the break and moves a two-line one
     below: numbers on both sides, in different columns, under no label of their own."""
-    doc, r = _row_with_numbers_cut({3: "12", 5: "7"}, {4: "98765\n4"}, labels=("（七）总计", ""))
-    table = doc.tables[0]
-    assert len(table.rows) == pb.t3_grouped_spec().n_rows
-    assert [c.text for c in table.rows[r][3:6]] == ["12", "98765\n4", "7"]
+    for labels in (("（七）总计", ""), ("5.要求行政机关确认或重新出", "具已获取信息")):
+        doc, r = _row_with_numbers_cut({3: "12", 5: "7"}, {4: "98765\n4"}, labels=labels)
+        table = doc.tables[0]
+        assert len(table.rows) == pb.t3_grouped_spec().n_rows
+        assert [c.text for c in table.rows[r][3:6]] == ["12", "98765\n4", "7"]
 
 
 def test_split_table_repeated_group_label_cut_before_the_leaf() -> None:

@@ -111,8 +111,9 @@ def _row_cut_by_break(grid: list[list[Span | None]], b: int, settings: PdfSettin
     two value rows have numbers in the same column that do not run on, and a row of its
     own starts with a label of its own (numbered, or not the rest of the label above).
     Numbers on both sides in different columns (LibreOffice keeps a one-line number
-    above the break and moves a two-line one below) make one row only when the lower
-    part has no label text of its own. A lower part whose label runs on while a number
+    above the break and moves a two-line one below) make one row unless the lower part
+    has a label of its own; two whole rows of numbers cannot alternate so, as both have
+    a number in their 总计 column. A lower part whose label runs on while a number
     does not is left as two rows, with a note: its values cannot be placed for certain."""
     above, below = grid[b - 1], grid[b]
     if any(s is None for s in above + below):
@@ -123,8 +124,8 @@ def _row_cut_by_break(grid: list[list[Span | None]], b: int, settings: PdfSettin
         return False  # header rows
     around = [grid[r] for r in (b - 2, b + 1) if 0 <= r < len(grid)]
     fits, ran_on = _cut_row_columns(above, below, b, settings, around)
-    if up_numbers and low_numbers and fits and not ran_on and _own_label_below(below, b):
-        return False  # numbers on both sides, none running on, a label below: two rows
+    if up_numbers and low_numbers and fits and not ran_on and _own_label_below(above, below, b):
+        return False  # numbers on both sides, none running on, a label of its own below: two rows
     if not fits and up_numbers and low_numbers and _label_runs_on(above, below, b, settings):
         page = next(p.page for s in below if s is not None for p in s.parts if p.r0 <= b < p.r1)
         notes.append(f"page {page}: a table row at the head of the page continues the row above, "
@@ -132,10 +133,11 @@ def _row_cut_by_break(grid: list[list[Span | None]], b: int, settings: PdfSettin
     return fits
 
 
-def _own_label_below(below: list[Span | None], b: int) -> bool:
-    """The lower row has label text in a cell that starts there."""
+def _own_label_below(above: list[Span | None], below: list[Span | None], b: int) -> bool:
+    """The lower row has label text in a cell that starts there, under no label text
+    it could be the rest of."""
     return any(n is not None and n.r0 == b and c == n.c0 and n.text.strip() and not is_number(n.text)
-               for c, n in enumerate(below))
+               and not (above[c] is not None and above[c].text.strip()) for c, n in enumerate(below))
 
 
 def _label_runs_on(above: list[Span | None], below: list[Span | None], b: int, settings: PdfSettings) -> bool:
