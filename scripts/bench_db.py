@@ -9,7 +9,8 @@ snapshot. Goals: loading ≥ 1,000,000 facts/s, each query < 200 ms.
 
 Writing the record files is not timed (it stands in for extraction); the load is. They are
 written by a process pool, compact JSON plus the companion built from one facts table per
-template (about 10 ms a record on 2 busy cores, 20 times the indented JSON of write_record);
+template (100,000 in 25 min with 2 processes at load 7–10; write_record, indented JSON and
+every fact built into Arrow, one process, had taken over an hour);
 `--records DIR` keeps them for the next run.
 """
 
