@@ -95,6 +95,7 @@ def parse_date(text: str) -> date | None:
 # portal's site name after a dash. More than this around the match and the line is a
 # sentence quoting the report (…现向社会公布XX局2023年度政府信息公开年度报告。).
 TITLE_LINE_SLACK = 16
+TITLE_MAX = 80  # characters of a title itself
 _SENTENCE = re.compile(r"[。；;]|[,，].*[,，]")
 # What an agency's name ends with (局 厅 委员会 办公室 人民政府 街道办事处 镇 乡 馆 中心 …).
 _AGENCY_END = re.compile(
@@ -118,12 +119,19 @@ def find_title(lines: list[str]) -> tuple[str, str, int] | None:
     A line that is a sentence around the words of a title is no title (TITLE_LINE_SLACK).
     """
     head = [squash(nfkc(t)) for t in lines[:12] if t.strip()]
+    if "报告" not in "".join(head):
+        # Every title form ends in 报告 (_REPORT), and each candidate is a run of these lines:
+        # the test is exact, and spares the regexes (their lazy agency group backtracks at
+        # every position of a long line) on most lines and runs.
+        return None
     for width in (1, 2, 3):
         for i in range(len(head) - width + 1):
             joined = "".join(head[i:i + width])
+            if len(joined) > TITLE_MAX + TITLE_LINE_SLACK or "报告" not in joined:
+                continue  # no match could pass the two tests below (a cheap, exact skip)
             for rx in _TITLES:
                 m = rx.search(joined)
-                if m and len(m.group(0)) <= 80 and _title_line(joined, m):
+                if m and len(m.group(0)) <= TITLE_MAX and _title_line(joined, m):
                     if width == 1 and m.start("agency") == 0 and i > 0 and _NAME_FRAGMENT.fullmatch(head[i - 1]):
                         # The line above is the start of the name (a title broken inside
                         # the agency): the whole title is the two lines.

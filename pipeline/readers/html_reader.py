@@ -10,7 +10,7 @@ and tables in document order. Tables get the same merged-cell grid as Word table
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -195,17 +195,21 @@ def _text_len(el: lxml_html.HtmlElement) -> int:
     return len(_SPACE.sub("", el.text_content()))
 
 
-def _elements(el: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
-    # Elements only (no comments, processing instructions, entities): filtered by lxml in C.
-    return el.iter(etree.Element)
+def _self_any(tags: Iterable[str]) -> str:
+    return " or ".join(f"self::{t}" for t in sorted(tags))
+
+
+# The elements that can be junk or chrome, found by lxml in C (in document order, below
+# the body): the Python tests then run on a few dozen elements, not on every one of the page.
+_JUNK_CANDIDATES = f".//*[@style or @hidden or {_self_any(_JUNK_TAGS)}]"
+_CHROME_CANDIDATES = f".//*[@id or @class or {_self_any(_CHROME_TAGS)}]"
 
 
 def _remove_junk(body: lxml_html.HtmlElement) -> None:
     doomed = [
         el
-        for el in _elements(body)
-        if el is not body
-        and (
+        for el in body.xpath(_JUNK_CANDIDATES)
+        if (
             el.tag in _JUNK_TAGS
             or _HIDDEN_STYLE.search(el.get("style", ""))
             or el.get("hidden") is not None
@@ -286,8 +290,8 @@ def _remove_chrome(body: lxml_html.HtmlElement, keep: lxml_html.HtmlElement | No
     total = _text_len(body)
     protected = set() if keep is None else {keep, *keep.iterancestors()}
     doomed: list[lxml_html.HtmlElement] = []
-    for el in _elements(body):
-        kind = _chrome_kind(el) if el is not body and el not in protected else None
+    for el in body.xpath(_CHROME_CANDIDATES):
+        kind = _chrome_kind(el) if el not in protected else None
         if kind is None:
             continue
         size = _text_len(el)
@@ -466,6 +470,16 @@ def _span(el: lxml_html.HtmlElement, attr: str) -> int:
 
 def cell_text(td: lxml_html.HtmlElement) -> str:
     """A cell's text: <p>, <br> and block boundaries become "\\n"; nested tables flattened."""
+    if len(td) == 0:
+        # Most cells hold bare text (no child element, no comment): what _Flow would make
+        # of it, without a walker per cell (a statistics table has a few hundred cells).
+        lines_ = (line.strip() for line in _norm(td.text or "").split("\n"))
+        return "\n".join(line for line in lines_ if line)
+    return walked_text(td)
+
+
+def walked_text(td: lxml_html.HtmlElement) -> str:
+    """cell_text by the walker, whatever the cell holds."""
     lines: list[Paragraph | Table] = []
     _Flow(lines, in_cell=True).run(td)
     return "\n".join(b.text for b in lines if isinstance(b, Paragraph))

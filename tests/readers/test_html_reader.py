@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.model import RejectedInput, Table
 from pipeline.readers import read_document
@@ -240,3 +242,20 @@ def test_html_dispatch_by_content(tmp_path: Path) -> None:
     assert doc.file_type == "html"
     assert len(doc.tables) == 1
     assert doc.paragraphs[0].text.startswith("依据《中华人民共和国政府信息公开条例》")
+
+
+# A cell's text by the fast path (bare text) must be what the walker makes of it:
+# whitespace of every kind, newlines, entities and CJK, as portals print them.
+_CELL_CHARS = st.sampled_from(list("0123456789 \t\n\r\u3000\u00a0\u200b开公予以－-—／/（）()") + ["&nbsp;", "&#12288;"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL_CHARS, max_size=30).map("".join))
+def test_bare_cell_text_is_what_the_walker_makes(inner: str) -> None:
+    from lxml import html as lxml_html
+
+    from pipeline.readers.html_reader import cell_text, walked_text
+
+    td = lxml_html.fragment_fromstring(f"<table><tr><td>{inner}</td></tr></table>").find(".//td")
+    assert len(td) == 0
+    assert cell_text(td) == walked_text(td)
