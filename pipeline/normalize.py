@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,6 +21,19 @@ _RADICALS = str.maketrans({
 
 def nfkc(text: str) -> str:
     """NFKC (full-width digits and letters, Kangxi radicals) plus radical look-alikes."""
+    if len(text) <= _MEMO_LEN:
+        return _nfkc_short(text)
+    return unicodedata.normalize("NFKC", text).translate(_RADICALS)
+
+
+# Readers and extraction normalise the same short strings again and again (cell values,
+# row labels, headings): those go through a bounded memo (a str keeps its hash); long
+# paragraphs, seldom seen twice, are not kept.
+_MEMO_LEN = 64
+
+
+@functools.lru_cache(maxsize=16384)
+def _nfkc_short(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_RADICALS)
 
 

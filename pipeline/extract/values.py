@@ -7,6 +7,7 @@ Counts are Python ints; money is a Decimal in 万元.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -49,6 +50,9 @@ class Parsed:
     footnote: str | None = None  # a footnote mark printed after the number, dropped
 
 
+# Pure, and a statistics table prints the same few texts (0, 1, blanks) hundreds of times;
+# Parsed is frozen, so a memoised result can be shared.
+@functools.lru_cache(maxsize=16384)
 def parse_value(text: str | None, money: bool = False, column_unit: str | None = None) -> Parsed:
     """Parse one printed cell.
 
