@@ -79,6 +79,14 @@ CASES: list[tuple[str, str, Report, Report, str]] = [
     # break and two-line ones below it, in other columns.
     ("t3_row_numbers_both_sides_of_break", "pdf", _wide_t3(_report(number_style="padded")),
      _report(number_style="padded"), "pdf: t3 row broken across pages"),
+    # Three narrow label columns and no 申请人情况 row: on the page after the break no line
+    # holds a word of the table (予以 / 公开, 自然 / 人), and the page was not searched.
+    ("t3_page_words_only_down_columns", "pdf",
+     _wide_t3(_report(t3_header="two_rows", t3_rows="repeat", page_breaks=frozenset({"before_t3"}))),
+     _report(t3_header="two_rows", t3_rows="repeat", page_breaks=frozenset({"before_t3"})),
+     "pdf: t3 page without a keyword line"),
+    ("t3_repeated_header_clipped", "pdf", _report(t3_rows="joined"), _report(),
+     "pdf: t3 header repeated and clipped"),
 ]
 
 
@@ -90,7 +98,8 @@ FIXED = {"title_broken_inside_guanyu", "markdown_pipe_tables",
          "appendix_t4_as_two_tables", "appendix_t3_two_row_header", "appendix_t3_flat_header",
          "txt_appendix_t3_flat_header", "txt_t3_group_label_rows", "txt_tab_separated_rows",
          "agency_only_in_preamble", "agency_only_in_preamble_html",
-         "t3_row_broken_across_pages", "t3_row_numbers_both_sides_of_break"}
+         "t3_row_broken_across_pages", "t3_row_numbers_both_sides_of_break",
+         "t3_page_words_only_down_columns"}
 
 
 def _need_renderer(fmt: str) -> None:

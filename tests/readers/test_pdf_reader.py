@@ -367,6 +367,20 @@ def test_paragraphs_title_and_page_numbers() -> None:
     assert "CreationDate.iso" in doc.metadata
 
 
+def test_table_page_words_read_down_a_column() -> None:
+    """In narrow cells a label wraps every two characters: 予以 / 公开 on two lines of
+    one column is the table word 予以公开; the same words side by side in two columns are not."""
+    from pipeline.readers.pdf.pages import has_table_keyword
+
+    def line(top: float, *words: tuple[float, str]) -> Line:
+        return Line([Word(x, x + 16, t) for x, t in words], top, top + 8, 8.0, 1)
+
+    stacked = [line(100, (80, "予以"), (140, "12")), line(110, (80, "公开"), (140, "3"))]
+    assert has_table_keyword(stacked, ("予以公开",))
+    apart = [line(100, (80, "予以"), (140, "12")), line(110, (120, "公开"), (140, "3"))]
+    assert not has_table_keyword(apart, ("予以公开",))
+
+
 @pytest.mark.parametrize("text,bottom,expected", [
     ("-3-", 800, True), ("— 3 —", 400, True), ("- 12 -", 50, True), ("第 3 页 共 6 页", 800, True),
     ("3", 800, True), ("3", 400, False), ("3/6", 820, True), ("3001", 400, False),
