@@ -173,23 +173,17 @@ def _seal_stroke(rule: _Rule, near: np.ndarray, rules_mask: np.ndarray, tinted: 
         tinted is None or _tinted_share(rules_mask, tinted, rule) > _SEAL_INK_SHARE)
 
 
-def _inside_text(rule: _Rule, spans: list[tuple[float, float, float, float]], min_len: int) -> bool:
+def _inside_text(rule: _Rule, spans: list[tuple[float, float, float, float]]) -> bool:
     """True when most of a rule's run lies inside text boxes, given as (across from,
-    across to, along from, along to) in the rule's own orientation, already inset; or
-    when no stretch of it between text boxes is as long as a rule. Strokes aligned down
-    a column of centred headings (处|理 of 本年处理决定数量, and the 第…项 above it) bridged
-    into one run over four rows are half inside text, half in the gaps between rows: a
-    real rule passes between text boxes, and runs a rule's length clear of them."""
+    across to, along from, along to) in the rule's own orientation, already inset."""
     segs = sorted((max(a, rule.a), min(b, rule.b)) for lo, hi, a, b in spans
                   if lo <= rule.pos <= hi and b > rule.a and a < rule.b)
-    covered, end, clear = 0.0, float(rule.a), 0.0
+    covered, end = 0.0, float(rule.a)
     for s, e in segs:
-        clear = max(clear, s - end)
         if e > end:
             covered += e - max(s, end)
             end = e
-    clear = max(clear, rule.b - end)
-    return covered >= _STROKE_SHARE * max(rule.b - rule.a, 1) or clear < min_len
+    return covered >= _STROKE_SHARE * max(rule.b - rule.a, 1)
 
 
 def _text_spans(text: Sequence[PxBox]) -> tuple[list[tuple[float, float, float, float]],
@@ -225,8 +219,8 @@ def find_tables(ink: np.ndarray, dpi: int, red: np.ndarray | None = None,
         vrules = [r for r in vrules if not _seal_stroke(r, near.T, vmask.T, tinted.T if tinted is not None else None)]
     if text:
         hspans, vspans = _text_spans(text)
-        hrules = [r for r in hrules if not _inside_text(r, hspans, min_len)]
-        vrules = [r for r in vrules if not _inside_text(r, vspans, min_len)]
+        hrules = [r for r in hrules if not _inside_text(r, hspans)]
+        vrules = [r for r in vrules if not _inside_text(r, vspans)]
     if len(hrules) < 2 or len(vrules) < 2:
         return []
     tol = max(4 * k, 3)
