@@ -116,15 +116,18 @@ def _rules(mask: np.ndarray, min_len: int, max_thick: int) -> list[_Rule]:
 
 def _coverage(rules: list[_Rule], pos: float, a: float, b: float, tol: float) -> float:
     """Share of [a, b] covered by rules lying within `tol` of `pos`."""
-    segs = sorted((max(r.a, a), min(r.b, b)) for r in rules if abs(r.pos - pos) <= tol and r.b > a and r.a < b)
-    covered = 0.0
-    end = a
-    for s, e in segs:
-        if e <= end:
-            continue
-        covered += e - max(s, end)
-        end = e
-    return covered / max(b - a, 1)
+    segs = [(max(r.a, a), min(r.b, b)) for r in rules if abs(r.pos - pos) <= tol and r.b > a and r.a < b]
+    return _union_length(segs, a) / max(b - a, 1)
+
+
+def _union_length(segs: list[tuple[float, float]], start: float) -> float:
+    """Length of the union of segments (each already clipped to begin at or after `start`)."""
+    covered, end = 0.0, start
+    for s, e in sorted(segs):
+        if e > end:
+            covered += e - max(s, end)
+            end = e
+    return covered
 
 
 def _cluster(values: Sequence[float], tol: float) -> list[float]:
@@ -176,14 +179,9 @@ def _seal_stroke(rule: _Rule, near: np.ndarray, rules_mask: np.ndarray, tinted: 
 def _inside_text(rule: _Rule, spans: list[tuple[float, float, float, float]]) -> bool:
     """True when most of a rule's run lies inside text boxes, given as (across from,
     across to, along from, along to) in the rule's own orientation, already inset."""
-    segs = sorted((max(a, rule.a), min(b, rule.b)) for lo, hi, a, b in spans
-                  if lo <= rule.pos <= hi and b > rule.a and a < rule.b)
-    covered, end = 0.0, float(rule.a)
-    for s, e in segs:
-        if e > end:
-            covered += e - max(s, end)
-            end = e
-    return covered >= _STROKE_SHARE * max(rule.b - rule.a, 1)
+    segs = [(max(a, rule.a), min(b, rule.b)) for lo, hi, a, b in spans
+            if lo <= rule.pos <= hi and b > rule.a and a < rule.b]
+    return _union_length(segs, rule.a) >= _STROKE_SHARE * max(rule.b - rule.a, 1)
 
 
 def _text_spans(text: Sequence[PxBox]) -> tuple[list[tuple[float, float, float, float]],

@@ -3,7 +3,6 @@ table fragments, and the tests on them (a number, a page number)."""
 
 from __future__ import annotations
 
-import functools
 import re
 import statistics
 from bisect import bisect_left
@@ -150,7 +149,7 @@ def _row_words(row: list[dict[str, Any]], gap: float, settings: PdfSettings) -> 
     words: list[Word] = []
     last: dict[str, Any] | None = None
     for ch in row:
-        text = _char_text(ch["text"])
+        text = nfkc(ch["text"])  # memoised there: a page has a few hundred distinct chars
         if last is not None:
             # Fake bold: WPS prints some headings twice, offset by a fraction of a point.
             offset = settings.fake_bold_offset * max(ch["x1"] - ch["x0"], 1)
@@ -163,12 +162,6 @@ def _row_words(row: list[dict[str, Any]], gap: float, settings: PdfSettings) -> 
             words.append(Word(ch["x0"], ch["x1"], text))
         last = ch
     return words
-
-
-@functools.lru_cache(maxsize=50_000)
-def _char_text(text: str) -> str:
-    """`nfkc` of one char's text, kept: a page has a few hundred distinct chars."""
-    return nfkc(text)
 
 
 

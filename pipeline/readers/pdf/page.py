@@ -65,7 +65,8 @@ class PageRead:
         chars = [c for c in view.chars if c.get("upright", True)]
         lines = self.lines = lines_from_chars(chars, page_no, settings)
         frags: list[Frag] = []
-        self.table_page = self.expect_table or has_table_keyword(lines, settings.table_keywords)
+        self.table_page = self.expect_table or has_table_keyword(lines, settings.table_keywords,
+                                                                    settings.keyword_column_step)
         if self.table_page:
             frags, lines = self._tables(view, chars, lines, doc)
         self.columns = ColumnSplit(self.width, settings)

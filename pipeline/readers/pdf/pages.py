@@ -93,7 +93,8 @@ def needs_ocr(chars: Sequence[dict[str, Any]], settings: PdfSettings) -> bool:
     return cid / len(real) > settings.cid_ratio_for_ocr
 
 
-def has_table_keyword(lines: Iterable[Line], keywords: Sequence[str]) -> bool:
+def has_table_keyword(lines: Iterable[Line], keywords: Sequence[str],
+                      column_step: float = PdfSettings.keyword_column_step) -> bool:
     """A keyword in the page's lines, or read down a column: in a narrow table cell a
     label wraps every two or three characters (予以 / 公开, 自然 / 人), so no line holds it."""
     lines = list(lines)
@@ -103,10 +104,7 @@ def has_table_keyword(lines: Iterable[Line], keywords: Sequence[str]) -> bool:
     columns: dict[int, list[tuple[float, str]]] = {}
     for ln in lines:
         for w in ln.words:
-            columns.setdefault(round(w.x0 / _COLUMN_STEP), []).append((ln.top, w.text))
+            columns.setdefault(round(w.x0 / column_step), []).append((ln.top, w.text))
     down = "|".join(squash("".join(t for _, t in sorted(ws))) for ws in columns.values())
     return any(k in down for k in keywords)
 
-
-# Words whose left sides lie within this many points read as one column of a table.
-_COLUMN_STEP = 2.0

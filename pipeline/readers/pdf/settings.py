@@ -56,6 +56,9 @@ class PdfSettings:
     ruled_table: MappingProxyType[str, Any] = field(default_factory=lambda: RULED_TABLE_SETTINGS)
     # Keywords that mark a statistics-table page (see TABLE_PAGE_KEYWORDS).
     table_keywords: tuple[str, ...] = TABLE_PAGE_KEYWORDS
+    # ... also read down a column of a table: words whose left sides lie within this many
+    # points are one column (a narrow cell wraps 予以 / 公开, so no line holds the keyword).
+    keyword_column_step: float = 2.0
     # Grid edges closer than this are the same column/row line: the same border seen
     # on two pages of a split table differs by ~1.2 pt in the huaian report.
     grid_tolerance: float = 3.0
