@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.readers import MAX_FILE_BYTES
-from pipeline.record import Record, write_record
+from pipeline.record import Record, flush_to_disk, write_record
 from pipeline.settings import DEFAULT, Settings
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -239,10 +239,14 @@ def extract_many(
     files: list[Path], out_dir: Path, jobs: int = 1, force: bool = False, timeout: int = DEFAULT_TIMEOUT,
     settings: Settings = DEFAULT,
 ) -> Iterator[Outcome]:
-    """Extract files to out_dir with `jobs` worker processes; yields outcomes as they finish."""
+    """Extract files to out_dir with `jobs` worker processes; yields outcomes as they finish.
+    The records are on the disk when the batch ends (or stops), not one by one."""
     out_dir.mkdir(parents=True, exist_ok=True)
     clean_stale_temp(out_dir)
-    yield from _run(files, out_dir, jobs, force, timeout, settings)
+    try:
+        yield from _run(files, out_dir, jobs, force, timeout, settings)
+    finally:
+        flush_to_disk()
 
 
 def _run(files: list[Path], out_dir: Path, jobs: int, force: bool, timeout: int,

@@ -31,6 +31,7 @@ from typing import Any
 from pipeline.batch import Outcome, _path_id, _sha_of, not_regular, warm_imports
 from pipeline.executors.store import RecordStore, fetch, is_url
 from pipeline.executors.task import Process, extract_one, rejected
+from pipeline.record import flush_to_disk
 from pipeline.settings import Settings
 
 CLUSTER_CONFIG = {
@@ -96,6 +97,10 @@ def extract_on_dask(client: Any, files: list[Path | str], store: RecordStore, fo
         nxt = next(todo, None)
         if nxt is not None:
             pending.add(submit(nxt))
+    if store.local is not None:
+        # Records are written without an fsync each (pipeline.record.write_record): every
+        # worker puts what it wrote on its disk once, at the end of the batch.
+        client.run(flush_to_disk)
 
 
 def _outcome(fut: Any, src: str, store: RecordStore) -> Outcome:
