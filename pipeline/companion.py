@@ -70,13 +70,11 @@ def _derived_rows(rec: Record) -> list[dict[str, Any]]:
              "amount": _money(f.value), "rule_id": getattr(f, "rule_id", None)} for f in derived_values(rec)]
 
 
-def write_companion(rec: Record, record_path: Path, facts: pa.Table | None = None) -> Path | None:
-    """Write the companion of a record just written at `record_path` (atomically: a temp
-    file, then a rename). A record the loader would refuse (two facts under one key, a
-    number with too many decimals) gets none: loading it from the JSON says why. `facts`
-    is the record's facts table when the caller built it already (the database bench
-    builds its generated records' tables from one template, 20 times faster)."""
-    target = companion_path(record_path)
+def companion_meta(rec: Record, record_path: Path, facts: pa.Table | None = None) -> tuple[pa.Table, dict] | None:
+    """A record's facts table and header (what a companion or a shard holds of it), or None
+    for a record the loader would refuse (two facts under one key, a number with too many
+    decimals): loading it from the JSON says why. `record_path` is the JSON just written,
+    whose size and modification time the header keeps."""
     try:
         keys = [f.key for f in rec.facts]
         if len(set(keys)) != len(keys):
@@ -86,10 +84,23 @@ def write_companion(rec: Record, record_path: Path, facts: pa.Table | None = Non
         st = record_path.stat()
         meta = {"format": FORMAT, "sha256": rec.sha256, "json_size": st.st_size, "json_mtime_ns": st.st_mtime_ns,
                 "record": header, "derived": _derived_rows(rec)}
-        text = json.dumps(meta, ensure_ascii=False, default=_default)
+        json.dumps(meta, ensure_ascii=False, default=_default)  # what cannot be written is refused here
     except Exception:  # whatever the loader's JSON path will report in its own words
         return None
-    table = table.replace_schema_metadata({META_KEY: text})
+    return table, meta
+
+
+def write_companion(rec: Record, record_path: Path, facts: pa.Table | None = None) -> Path | None:
+    """Write the companion of a record just written at `record_path` (atomically: a temp
+    file, then a rename). `facts` is the record's facts table when the caller built it
+    already (the database bench builds its generated records' tables from one template,
+    20 times faster)."""
+    target = companion_path(record_path)
+    got = companion_meta(rec, record_path, facts)
+    if got is None:
+        return None
+    table, meta = got
+    table = table.replace_schema_metadata({META_KEY: json.dumps(meta, ensure_ascii=False, default=_default)})
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=record_path.parent)
     os.close(fd)
     try:
@@ -104,19 +115,25 @@ def write_companion(rec: Record, record_path: Path, facts: pa.Table | None = Non
 def _header_record(path: Path, text: str | bytes) -> CompanionRecord | None:
     """The record a companion stands for, or None when it is not to be trusted."""
     try:
-        meta = json.loads(text)
-        if meta.get("format") != FORMAT or f"{meta.get('sha256')}{SUFFIX}" != companion_path(path).name:
-            return None
-        st = path.stat()
-        if (st.st_size, st.st_mtime_ns) != (meta["json_size"], meta["json_mtime_ns"]):
-            return None  # the JSON was written again since: it is the record
-        d = meta["record"]
-        d.pop("facts", None)
-        findings = stored_findings(d.pop("findings"))
-        return CompanionRecord(facts=[], findings=findings, record_file=path, facts_file=companion_path(path),
-                               derived_rows=meta["derived"], **d)
+        return trusted_record(path, json.loads(text), companion_path(path))
     except Exception:  # unreadable header: the JSON is read instead
         return None
+
+
+def trusted_record(path: Path, meta: dict, facts_file: Path) -> CompanionRecord | None:
+    """The record a header (of a companion or a shard entry) stands for, its facts in
+    `facts_file`; None unless it is this format, for this file name, and the JSON at `path`
+    is the one it was written beside (same size and modification time)."""
+    if meta.get("format") != FORMAT or f"{meta.get('sha256')}.json" != path.name:
+        return None
+    st = path.stat()
+    if (st.st_size, st.st_mtime_ns) != (meta["json_size"], meta["json_mtime_ns"]):
+        return None  # the JSON was written again since: it is the record
+    d = dict(meta["record"])
+    d.pop("facts", None)
+    findings = stored_findings(d.pop("findings"))
+    return CompanionRecord(facts=[], findings=findings, record_file=path, facts_file=facts_file,
+                           derived_rows=meta["derived"], **d)
 
 
 def read_headers(con: duckdb.DuckDBPyConnection, paths: Iterable[Path],

@@ -9,8 +9,10 @@ status of those agencies' reports is restated from all their findings.
 Memory does not grow with the batch: records are read `BATCH_RECORDS` at a time and
 staged (as Arrow tables, one bulk INSERT per table) into `_stage_*` tables, each batch
 committed so that DuckDB need not hold it; then one transaction moves the staged rows
-into the real tables, and the cross-year pass works `AGENCY_CHUNK` agencies at a time. A
-killed load leaves only staging tables, which the next load drops.
+into the real tables, and the cross-year rules and status run as SQL over every agency
+touched at once. Records come from shards (pipeline.shards) or companions when trusted, so
+DuckDB reads their facts from few files, else from their JSON. A killed load leaves only
+staging tables, which the next load drops.
 """
 
 from __future__ import annotations
@@ -29,19 +31,20 @@ from pipeline.batch import TEMP_PREFIX, clean_stale_temp
 from pipeline.companion import CompanionRecord, read_headers
 from pipeline.damaged import set_aside
 from pipeline.db import query
-from pipeline.load_tables import FACTS, FINDINGS, REPORTS, TABLES, Columns, TableSpec
-from pipeline.record import Finding, Record, read_record, stored_finding
-from pipeline.validate import SeriesReport, check_series, derived_values
-from pipeline.validate.crossyear import SERIES_KEYS
-from pipeline.validate.status import status_and_reason
+from pipeline.load_tables import FACTS, REPORTS, TABLES, Columns, TableSpec
+from pipeline.record import Record, read_record
+from pipeline.shards import FACTS_SUFFIX, read_shards, shard_record
+from pipeline.validate import derived_values
+from pipeline.validate.crossyear import SERIES_KEYS, series_findings_sql
+from pipeline.validate.status import restate_sql
 
 BATCH_RECORDS = 100
-COMPANION_WEIGHT = 10  # a batch holds 10 times as many records read from companions
+JSON_WEIGHT = 100  # a batch holds 10 times as many records read from companions,
+COMPANION_WEIGHT = 10  # and 100 times as many read from shards
 HEADER_CHUNK = 1000  # companions whose headers DuckDB reads in one pass
 # DuckDB's buffer pool during a load: it otherwise keeps every page it wrote cached (up
 # to 80% of RAM), so a long load's memory would grow with its size; past this it spills.
 LOAD_MEMORY_LIMIT = "256MB"
-AGENCY_CHUNK = 200
 
 
 @dataclass
@@ -65,13 +68,22 @@ def iter_records(folder: Path, damaged: list[tuple[Path, str]] | None = None) ->
 
 def iter_folder_records(con: duckdb.DuckDBPyConnection, paths: list[Path],
                         damaged: list[tuple[Path, str]] | None = None) -> Iterator[Record]:
-    """Each readable record, in order: from its companion's header when it has a trusted
-    one (its facts then stay in the companion, for DuckDB to read), else from its JSON."""
+    """Each readable record, in order: from its shard entry or its companion's header when
+    it has a trusted one (its facts then stay in that file, for DuckDB to read), else from
+    its JSON."""
+    shards = read_shards(con, paths[0].parent, damaged) if paths else {}
     for i in range(0, len(paths), HEADER_CHUNK):
         chunk = paths[i:i + HEADER_CHUNK]
-        headers = read_headers(con, chunk, damaged)
+        from_shards = {}
         for p in chunk:
-            if p in headers:
+            row = shards.get(p.name.removesuffix(".json"))
+            if row is not None and (rec := shard_record(p, row)) is not None:
+                from_shards[p] = rec
+        headers = read_headers(con, [p for p in chunk if p not in from_shards], damaged)
+        for p in chunk:
+            if p in from_shards:
+                yield from_shards[p]
+            elif p in headers:
                 yield headers[p]
             else:
                 yield from iter_record_files([p], damaged)
@@ -99,16 +111,23 @@ def load_folder(con: duckdb.DuckDBPyConnection, folder: Path, replace: bool = Fa
     return res
 
 
+def _weight(r: Record) -> int:
+    """A record's share of a batch: one read from JSON holds its Fact objects; one read
+    from a companion holds none, and DuckDB reads their files faster many to a statement;
+    a shard holds many records in one file, which a batch had best read once."""
+    if not isinstance(r, CompanionRecord):
+        return JSON_WEIGHT
+    return 1 if r.facts_file is not None and r.facts_file.name.endswith(FACTS_SUFFIX) else COMPANION_WEIGHT
+
+
 def _batches(records: Iterable[Record], n: int) -> Iterator[list[Record]]:
-    """Batches of at most n records read from JSON: those read from a companion hold no
-    Fact objects, and DuckDB reads their files faster many to a statement, so a batch
-    takes COMPANION_WEIGHT of them for one of those."""
+    """Batches of at most n records read from JSON, or as many of the others as weigh the same."""
     chunk: list[Record] = []
     weight = 0
     for r in records:
         chunk.append(r)
-        weight += 1 if isinstance(r, CompanionRecord) else COMPANION_WEIGHT
-        if weight >= n * COMPANION_WEIGHT:
+        weight += _weight(r)
+        if weight >= n * JSON_WEIGHT:
             yield chunk
             chunk, weight = [], 0
     if chunk:
@@ -257,33 +276,46 @@ def _todo(chunk: list[Record], existing: dict[str, str], seen: set[str], replace
 
 def _stage_companions(con: duckdb.DuckDBPyConnection, todo: list[Record],
                       damaged: list[tuple[Path, str]] | None) -> list[Record]:
-    """Stage the facts of the records read from companions, DuckDB reading the Parquet
-    files in one statement. A companion DuckDB cannot read is moved to damaged/ (with its
-    reason) and its record read from the JSON instead."""
-    files = [str(r.facts_file) for r in todo if isinstance(r, CompanionRecord)]
-    if not files:
+    """Stage the facts of the records read from companions and shards, DuckDB reading the
+    Parquet files in one statement (of a shard, only the records to load). A file DuckDB
+    cannot read is moved to damaged/ (with its reason) and its records read from the JSON."""
+    by_file: dict[str, list[CompanionRecord]] = {}
+    for r in todo:
+        if isinstance(r, CompanionRecord) and r.facts_file is not None and r.record_file is not None:
+            by_file.setdefault(str(r.facts_file), []).append(r)
+    if not by_file:
         return todo
     try:
-        _insert_parquet(con, files)
+        _insert_parquet(con, by_file)
         return todo
     except duckdb.Error:
         pass  # one bad file fails the statement (and stages nothing): find which
+    bad: set[str] = set()
+    for f, recs in by_file.items():
+        try:
+            _insert_parquet(con, {f: recs})
+        except duckdb.Error as exc:
+            set_aside(Path(f), exc, damaged)
+            bad.add(f)
     out: list[Record] = []
     for r in todo:
-        if not isinstance(r, CompanionRecord) or r.facts_file is None or r.record_file is None:
-            out.append(r)
-            continue
-        try:
-            _insert_parquet(con, [str(r.facts_file)])
-            out.append(r)
-        except duckdb.Error as exc:
-            set_aside(r.facts_file, exc, damaged)
+        if isinstance(r, CompanionRecord) and str(r.facts_file) in bad and r.record_file is not None:
             out += iter_record_files([r.record_file], damaged)
+        else:
+            out.append(r)
     return out
 
 
-def _insert_parquet(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    con.execute(f"INSERT INTO {_stage(FACTS)} BY NAME SELECT * FROM read_parquet(?)", [files])
+def _insert_parquet(con: duckdb.DuckDBPyConnection, by_file: dict[str, list[CompanionRecord]]) -> None:
+    want = pa.table({"file": pa.array([f for f, rs in by_file.items() for _ in rs], pa.string()),
+                     "report_id": pa.array([r.sha256 for rs in by_file.values() for r in rs], pa.string())})
+    con.register("_want", want)
+    try:
+        con.execute(f"""INSERT INTO {_stage(FACTS)} BY NAME
+                        SELECT p.* EXCLUDE (filename) FROM read_parquet(?, filename = true) p
+                        SEMI JOIN _want w ON w.file = p.filename AND w.report_id = p.report_id""", [list(by_file)])
+    finally:
+        con.unregister("_want")
 
 
 class DuplicateFact(ValueError):
@@ -340,10 +372,12 @@ def _recompute_versions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _crossyear(con: duckdb.DuckDBPyConnection, agencies: list[str]) -> None:
-    """Re-run the rules that compare an agency's years, then restate report status.
+    """Re-run the rules that compare an agency's years, then restate report status: both
+    set-based SQL over all these agencies at once (pipeline.validate.crossyear,
+    pipeline.validate.status).
 
     The facts the rules read (SERIES_KEYS, a tenth of a report's) of all these agencies'
-    current reports are picked out in one scan; each chunk of agencies reads its own."""
+    current reports are picked out in one scan."""
     if not agencies:
         return
     con.register("_series_agencies", pa.table({"agency": pa.array(agencies, pa.string())}))
@@ -357,73 +391,14 @@ def _crossyear(con: duckdb.DuckDBPyConnection, agencies: list[str]) -> None:
             FROM reports r JOIN facts f USING (report_id)
             JOIN _series_keys k ON k.key = f.table_id || '.' || f.row_key || '.' || f.col_key
             WHERE r.is_current AND r.agency IN (SELECT agency FROM _series_agencies)""")
+        con.execute("CREATE OR REPLACE TEMP TABLE _touched AS SELECT report_id FROM reports "
+                    "WHERE agency IN (SELECT agency FROM _series_agencies)")
+        con.execute("DELETE FROM findings WHERE origin = 'crossyear' AND report_id IN (SELECT report_id FROM _touched)")
+        con.execute(f"""INSERT INTO findings BY NAME
+                        SELECT *, 'crossyear' AS origin FROM ({series_findings_sql('_series')})""")
+        con.execute(restate_sql("SELECT report_id FROM _touched"))
     finally:
         con.unregister("_series_agencies")
         con.unregister("_series_keys")
-    try:
-        _crossyear_chunks(con, agencies)
-    finally:
         con.execute("DROP TABLE IF EXISTS _series")
-
-
-def _crossyear_chunks(con: duckdb.DuckDBPyConnection, agencies: list[str]) -> None:
-    for i in range(0, len(agencies), AGENCY_CHUNK):
-        chunk = pa.table({"agency": pa.array(agencies[i:i + AGENCY_CHUNK], pa.string())})
-        con.register("_ag", chunk)
-        try:
-            _crossyear_chunk(con)
-            _restate_status(con)
-        finally:
-            con.unregister("_ag")
-
-
-def _crossyear_chunk(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""DELETE FROM findings WHERE origin = 'crossyear' AND report_id IN
-                   (SELECT report_id FROM reports WHERE agency IN (SELECT agency FROM _ag))""")
-    rows = query(con, """
-        SELECT report_id, agency, year, format_version, key, value, amount FROM _series
-        WHERE agency IN (SELECT agency FROM _ag) ORDER BY agency, year""")
-    series: dict[str, SeriesReport] = {}
-    for rid, agency, year, fmt, key, value, amount in rows:
-        sr = series.get(rid)
-        if sr is None:
-            sr = series[rid] = SeriesReport(report_id=rid, agency=agency, year=year, format_version=fmt, values={})
-        sr.values[key] = amount if amount is not None else value
-    del rows
-    found = check_series(sorted(series.values(), key=lambda s: (s.agency, s.year)))
-    out = Columns(FINDINGS)
-    by_report: dict[str, list[Finding]] = {}
-    for rid, fd in found:
-        by_report.setdefault(rid, []).append(fd)
-    for rid, fds in by_report.items():
-        out.add_findings(rid, fds, "crossyear")
-    _insert(con, "findings", out.table(), out.spec.select)
-
-
-def _restate_status(con: duckdb.DuckDBPyConnection) -> None:
-    """A report's status follows all of its findings, cross-year ones included, and is
-    computed by the one function that computes it at extraction."""
-    rows = query(con, """
-        SELECT r.report_id, r.status, r.reason, f.rule_id, f.severity, f.message
-        FROM reports r LEFT JOIN findings f USING (report_id)
-        WHERE r.status <> 'rejected' AND r.agency IN (SELECT agency FROM _ag)
-        ORDER BY r.report_id, f.origin = 'crossyear', f.seq""")
-    findings: dict[str, list[Finding]] = {}
-    before: dict[str, tuple[str, str | None]] = {}
-    for rid, status, reason, rule_id, severity, message in rows:
-        before[rid] = (status, reason)
-        fl = findings.setdefault(rid, [])
-        if rule_id is not None:
-            fl.append(stored_finding(rule_id, severity, message))
-    changed = {rid: now for rid, fl in findings.items() if (now := status_and_reason(fl)) != before[rid]}
-    if not changed:
-        return
-    upd = pa.table({"report_id": pa.array(list(changed), pa.string()),
-                    "status": pa.array([s for s, _ in changed.values()], pa.string()),
-                    "reason": pa.array([r for _, r in changed.values()], pa.string())})
-    con.register("_status", upd)
-    try:
-        con.execute("""UPDATE reports SET status = s.status, reason = s.reason FROM _status s
-                       WHERE reports.report_id = s.report_id""")
-    finally:
-        con.unregister("_status")
+        con.execute("DROP TABLE IF EXISTS _touched")

@@ -1,6 +1,6 @@
 """The database at scale: a synthetic database of N reports (default 100,000, about 20
 million facts) built through the real loading path — record files in a folder, loaded by
-pipeline.load.load_folder as `gongkai load` does (JSON reading, staging, one transaction) —
+pipeline.load.load_folder as `gongkai load` does (shards, staging, one transaction) —
 then the snapshot publish time and the latency of trend, compare (one region-year),
 coverage and export to Parquet, each the median of several runs on the published
 snapshot. Goals: loading ≥ 1,000,000 facts/s, each query < 200 ms.
@@ -8,10 +8,12 @@ snapshot. Goals: loading ≥ 1,000,000 facts/s, each query < 200 ms.
     python scripts/bench_db.py [--reports 5000] [--db /tmp/x.duckdb]
 
 Writing the record files is not timed (it stands in for extraction); the load is. They are
-written by a process pool, compact JSON plus the companion built from one facts table per
-template (100,000 in 25 min with 2 processes at load 7–10; write_record, indented JSON and
-every fact built into Arrow, one process, had taken over an hour);
-`--records DIR` keeps them for the next run.
+written by a process pool, compact JSON plus one shard (pipeline.shards) per range of
+reports, each record's facts table built from one table per template (100,000 in 25 min
+with 2 processes at load 7–10 when each had a companion; write_record, indented JSON and
+every fact built into Arrow, one process, had taken over an hour); `--records DIR` keeps
+them for the next run. The load's CPU seconds (all threads) and the peak RSS are printed
+beside its wall time: the machine is shared, and CPU time depends less on the others.
 """
 
 from __future__ import annotations
@@ -95,23 +97,33 @@ def _facts_templates(names: list[str], keys: dict) -> dict[str, pa.Table]:
 
 
 def _write_range(folder: Path, start: int, stop: int, n: int) -> int:
-    """Write reports start..stop-1 as `gongkai load` finds them: `<sha>.json` (compact: the
-    loader reads any JSON; indented, writing was 40 ms a record) and its companion."""
+    """Write reports start..stop-1 as an extract worker does: each `<sha>.json` (compact:
+    the loader reads any JSON; indented, writing was 40 ms a record), then one shard of
+    them all (pipeline.shards.write_shard, which the loader reads instead)."""
+    from pipeline.shards import write_shard
+
+    counted = [0]
+    write_shard(folder, _written(folder, start, stop, n, counted))
+    return counted[0]
+
+
+def _written(folder: Path, start: int, stop: int, n: int, counted: list[int]) -> Iterator[tuple]:
+    """Each record written as JSON, with its facts table built from its template's: the
+    shard writer takes them one at a time, so a worker holds one record's Fact objects."""
     import json
     import os
 
     import pyarrow as pa
 
-    from pipeline.companion import DECIMAL, write_companion
+    from pipeline.companion import DECIMAL
     from pipeline.load_tables import _money, _number
     from pipeline.record import _default, record_dict
 
     keys, names = _keys(), agency_names(n // len(YEARS) + 1)
     templates = _facts_templates(names, keys)
-    facts = 0
     for k in range(start, stop):
         rec = record(k, names, keys)
-        facts += len(rec.facts)
+        counted[0] += len(rec.facts)
         target = folder / f"{rec.sha256}.json"
         tmp = folder / f".tmp-{rec.sha256}.json"
         tmp.write_text(json.dumps(record_dict(rec), ensure_ascii=False, default=_default), encoding="utf-8")
@@ -123,8 +135,7 @@ def _write_range(folder: Path, start: int, stop: int, n: int) -> int:
             table = table.set_column(i, col, pa.array([fn(f.value) for f in rec.facts], pa.string()).cast(DECIMAL))
         i = t.schema.get_field_index("printed_text")
         table = table.set_column(i, "printed_text", pa.array([f.printed_text for f in rec.facts], pa.string()))
-        write_companion(rec, target, table)
-    return facts
+        yield rec, target, table
 
 
 def _facts_of(n: int) -> int:
@@ -142,6 +153,17 @@ def write_records(n: int, folder: Path, workers: int) -> int:
     with ProcessPoolExecutor(workers) as pool:
         futs = [pool.submit(_write_range, folder, i, min(n, i + step), n) for i in range(0, n, step)]
         return sum(f.result() for f in futs)
+
+
+def _rss() -> str:
+    """Peak resident memory of this process so far (the DuckDB threads' included)."""
+    import resource
+
+    return f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB"
+
+
+def _loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 
 def timed(fn: Callable[[], object], runs: int = 5) -> float:
@@ -178,15 +200,18 @@ def main() -> None:
         facts = write_records(a.reports, folder, a.workers)
         print(f"wrote {a.reports:,} record files ({facts:,} facts) in {time.perf_counter() - t:.0f}s (not timed)")
     con = connect(db)
-    t = time.perf_counter()
+    print(f"load average before the load: {_loadavg()}")
+    t, cpu = time.perf_counter(), time.process_time()
     res = load_folder(con, folder)
-    load_s = time.perf_counter() - t
+    load_s, load_cpu = time.perf_counter() - t, time.process_time() - cpu
     assert res.inserted == a.reports and not res.damaged, res
     print(f"gongkai load: {a.reports:,} reports, {facts:,} facts in {load_s:.1f}s: {facts / load_s:,.0f} facts/s "
-          f"({a.reports / load_s:,.0f} reports/s; goal 1,000,000 facts/s)")
+          f"({a.reports / load_s:,.0f} reports/s; goal 1,000,000 facts/s); CPU {load_cpu:.1f}s "
+          f"(all threads: {facts / load_cpu:,.0f} facts per CPU second); load average after: {_loadavg()}; "
+          f"peak RSS so far {_rss()}")
     pub = publish(con, db)
     con.close()
-    print(f"snapshot published in {pub * 1000:.0f} ms ({db.stat().st_size / 2**20:,.0f} MiB)")
+    print(f"snapshot published in {pub * 1000:.0f} ms ({db.stat().st_size / 2**20:,.0f} MiB); peak RSS {_rss()}")
     r = open_reader(db)
     agency = r.execute("SELECT name FROM agencies ORDER BY agency_id LIMIT 1").fetchall()[0][0]
     city = r.execute("SELECT coalesce(city, province) AS c FROM agencies WHERE c IS NOT NULL GROUP BY c "
@@ -202,9 +227,10 @@ def main() -> None:
     }
     for name, ms in results.items():
         print(f"{name:60} {ms:8.1f} ms {'ok' if ms < 200 else 'over the 200 ms goal'}")
+    print(f"peak RSS after the queries {_rss()}")
     t = time.perf_counter()
     n = export(r, out, "parquet")
-    print(f"export to parquet (everything, tidy): {n:,} rows in {time.perf_counter() - t:.1f}s")
+    print(f"export to parquet (everything, tidy): {n:,} rows in {time.perf_counter() - t:.1f}s; peak RSS {_rss()}")
     r.close()
     tmp.cleanup()
 
