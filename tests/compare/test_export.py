@@ -125,3 +125,27 @@ def test_report_wide_sql_is_generated_from_items() -> None:
     shipped = (ROOT / "pipeline" / "sql" / "report_wide.sql").read_text(
         encoding="utf-8")
     assert shipped == wide_sql(), "run: python -m pipeline.compare.wide > pipeline/sql/report_wide.sql"
+
+
+
+def test_an_export_runs_under_its_memory_limit_and_restores_the_readers(db: Path, tmp_path: Path) -> None:
+    """The sort of a whole export spills past EXPORT_MEMORY_LIMIT rather than taking most of
+    RAM (bench_db prints the peak); the reader's own limit is put back after, also on an error."""
+    from pipeline.compare.export import EXPORT_MEMORY_LIMIT, export, memory_limit
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute("SET memory_limit = '2GiB'")  # shown as 2.0 GiB, which reads back the same
+        setting = "SELECT current_setting('memory_limit')"
+        before = con.execute(setting).fetchall()
+        with memory_limit(con, EXPORT_MEMORY_LIMIT):
+            inside = con.execute(setting).fetchall()
+        assert inside != before and "MiB" in inside[0][0]
+        assert con.execute(setting).fetchall() == before
+        assert export(con, tmp_path / "a.parquet", "parquet") == len(facts_of(db))
+        assert con.execute(setting).fetchall() == before
+        with pytest.raises(duckdb.Error), memory_limit(con, EXPORT_MEMORY_LIMIT):
+            con.execute("SELECT * FROM no_such_table")
+        assert con.execute(setting).fetchall() == before
+    finally:
+        con.close()
