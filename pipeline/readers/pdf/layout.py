@@ -4,7 +4,6 @@ table fragments, and the tests on them (a number, a page number)."""
 from __future__ import annotations
 
 import re
-import statistics
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -101,7 +100,7 @@ def lines_from_chars(chars: Sequence[dict[str, Any]], page: int, settings: PdfSe
         ys = sorted(cuts)
         for ch in chars:
             mid = (ch["top"] + ch["bottom"]) / 2
-            bands.setdefault(sum(1 for y in ys if y < mid), []).append(ch)
+            bands.setdefault(bisect_left(ys, mid), []).append(ch)  # how many cuts lie above
         out = [ln for band in bands.values() for ln in lines_from_chars(band, page, settings, x_tolerance)]
         out.sort(key=lambda ln: (ln.top, ln.x0))
         return out
@@ -111,56 +110,77 @@ def lines_from_chars(chars: Sequence[dict[str, Any]], page: int, settings: PdfSe
         words = _row_words(row, gap, settings)
         if not words:
             continue
-        size = statistics.median(c["size"] for c in row)
+        size = _median([c["size"] for c in row])
         lines.append(Line(words, top, bottom, round(size, 1), page))
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median's value (the same sort and the same mean of the middle two), at a
+    fraction of its cost on the few chars of a line."""
+    values.sort()
+    n = len(values)
+    mid = n // 2
+    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def _char_rows(chars: Sequence[dict[str, Any]],
                settings: PdfSettings) -> list[tuple[list[dict[str, Any]], tuple[float, float]]]:
     """Chars grouped into rows by vertical overlap, with each row's (top, bottom)."""
     rows: list[list[dict[str, Any]]] = []
-    bands: list[list[float]] = []  # [top, bottom] per row
+    tops: list[float] = []
+    bottoms: list[float] = []
+    lookback, share = settings.line_lookback, settings.line_overlap
+    # Every char of a page goes through here two or three times (page lines, the text
+    # outside tables, each cell's lines): locals and parallel lists, not a list per band.
     for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
         if not ch["text"].strip():
             continue
         top, bottom = ch["top"], ch["bottom"]
         height = max(bottom - top, 0.1)
-        placed = False
         # Only the last few rows can still overlap a char further down the page.
-        for i in range(len(rows) - 1, max(len(rows) - settings.line_lookback, -1), -1):
-            btop, bbottom = bands[i]
-            overlap = min(bottom, bbottom) - max(top, btop)
-            if overlap >= settings.line_overlap * min(height, bbottom - btop):
+        for i in range(len(rows) - 1, max(len(rows) - lookback, -1), -1):
+            btop, bbottom = tops[i], bottoms[i]
+            if min(bottom, bbottom) - max(top, btop) >= share * min(height, bbottom - btop):
                 rows[i].append(ch)
-                bands[i] = [min(btop, top), max(bbottom, bottom)]
-                placed = True
+                if top < btop:
+                    tops[i] = top
+                if bottom > bbottom:
+                    bottoms[i] = bottom
                 break
-        if not placed:
+        else:
             rows.append([ch])
-            bands.append([top, bottom])
-    return [(row, (top, bottom)) for row, (top, bottom) in zip(rows, bands, strict=True)]
+            tops.append(top)
+            bottoms.append(bottom)
+    return [(row, (top, bottom)) for row, top, bottom in zip(rows, tops, bottoms, strict=True)]
 
 
 def _row_words(row: list[dict[str, Any]], gap: float, settings: PdfSettings) -> list[Word]:
     """The chars of one row, left to right, joined into words."""
     row.sort(key=lambda c: c["x0"])
     words: list[Word] = []
+    parts: list[str] = []  # the texts of the word being read, joined once it ends
+    x0 = x1 = 0.0
     last: dict[str, Any] | None = None
+    bold = settings.fake_bold_offset
     for ch in row:
-        text = nfkc(ch["text"])  # memoised there: a page has a few hundred distinct chars
         if last is not None:
             # Fake bold: WPS prints some headings twice, offset by a fraction of a point.
-            offset = settings.fake_bold_offset * max(ch["x1"] - ch["x0"], 1)
-            if ch["text"] == last["text"] and abs(ch["x0"] - last["x0"]) < offset:
+            cx0 = ch["x0"]
+            if ch["text"] == last["text"] and abs(cx0 - last["x0"]) < bold * max(ch["x1"] - cx0, 1):
                 continue
-        if words and last is not None and ch["x0"] - last["x1"] <= gap:
-            w = words[-1]
-            words[-1] = Word(w.x0, max(w.x1, ch["x1"]), w.text + text)
-        else:
-            words.append(Word(ch["x0"], ch["x1"], text))
+            if cx0 - last["x1"] <= gap:
+                parts.append(nfkc(ch["text"]))
+                x1 = max(x1, ch["x1"])
+                last = ch
+                continue
+            words.append(Word(x0, x1, "".join(parts)))
+        parts = [nfkc(ch["text"])]  # memoised there: a page has a few hundred distinct chars
+        x0, x1 = ch["x0"], ch["x1"]
         last = ch
+    if last is not None:
+        words.append(Word(x0, x1, "".join(parts)))
     return words
 
 
