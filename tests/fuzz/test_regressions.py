@@ -99,7 +99,7 @@ FIXED = {"title_broken_inside_guanyu", "markdown_pipe_tables",
          "txt_appendix_t3_flat_header", "txt_t3_group_label_rows", "txt_tab_separated_rows",
          "agency_only_in_preamble", "agency_only_in_preamble_html",
          "t3_row_broken_across_pages", "t3_row_numbers_both_sides_of_break",
-         "t3_page_words_only_down_columns"}
+         "t3_page_words_only_down_columns", "t3_repeated_header_clipped"}
 
 
 def _need_renderer(fmt: str) -> None:

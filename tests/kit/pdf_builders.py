@@ -282,6 +282,27 @@ def draw_grid(
     return ys[-1]
 
 
+def draw_clipped(c: Canvas, spec: GridSpec, x0: float, top: float, page_height: float,
+                 key: tuple[int, int], text: str) -> None:
+    """Header cell `key` (r0, c0) of a table drawn from `top` printed as LibreOffice prints
+    a repeated header cell taller than the repeated rows: the lines of `text` that fit,
+    centred across the cell and ending at its foot, then the next line over the cell's
+    bottom rule (its glyph tops 2 pt above it: 2.1 pt in LibreOffice's
+    t3_repeated_header_clipped) onto the row below, and no more."""
+    r0, c0, r1, c1, _ = next(cell for cell in spec.cells if cell[:2] == key)
+    left, right = x0 + sum(spec.col_widths[:c0]), x0 + sum(spec.col_widths[:c1])
+    ctop, cbottom = top + sum(spec.row_heights[:r0]), top + sum(spec.row_heights[:r1])
+    font, size = cjk_font(), spec.font_size
+    lead = size * 1.2
+    lines = text.split("\n")
+    fit = int((cbottom - ctop - 2) // lead)
+    first = cbottom - 2 - fit * lead  # top of the first line: line `fit` starts 2 pt above the rule
+    c.setFont(font, size)
+    for k, line in enumerate(lines[:fit + 1]):
+        width = pdfmetrics.stringWidth(line, font, size)
+        c.drawString(left + (right - left - width) / 2, page_height - (first + k * lead + size * 0.88), line)
+
+
 def _canvas(buf: io.BytesIO, pagesize: tuple[float, float], **kwargs) -> Canvas:
     cv = canvas.Canvas(buf, pagesize=pagesize, **kwargs)
     cv.setTitle("测试报告")
@@ -354,6 +375,9 @@ class PagePart:
     repeat_header: bool = False
     footer: str | None = None  # page number line, by default centred at the page foot
     footer_at: tuple[float, float] | None = None  # (x, top) to print it elsewhere
+    # Header cells printed clipped on this page's repeated header: (r0, c0) -> the cell's
+    # text in printed lines (see `draw_clipped`).
+    clipped_header: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def split_table_pdf(spec: GridSpec, parts: list[PagePart], top_first: float = 420.0, heading: str = "三、收到和处理政府信息公开申请情况") -> bytes:
@@ -373,7 +397,11 @@ def split_table_pdf(spec: GridSpec, parts: list[PagePart], top_first: float = 42
             body_text(c, 72, top_first - 30, heading, h, size=14)
             top = top_first
         if part.repeat_header and spec.header_rows:
-            top = draw_grid(c, spec, x0, top, h, rows=(0, spec.header_rows))
+            blank = {key: "" for key in part.clipped_header}
+            header_top = top
+            top = draw_grid(c, spec, x0, top, h, rows=(0, spec.header_rows), texts=blank)
+            for key, text in part.clipped_header.items():
+                draw_clipped(c, spec, x0, header_top, h, key, text)
         draw_grid(c, spec, x0, top, h, rows=part.rows, texts=part.texts)
         if part.footer:
             x, y = part.footer_at or (w / 2 - 20, h - 50)

@@ -12,6 +12,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from reportlab.lib.pagesizes import A4
 
@@ -186,6 +187,48 @@ def test_split_table_row_label_and_numbers_on_two_pages() -> None:
     assert grid(table) == _grouped_expected(spec, {label: "5.要求行政机关确认或重新出\n具已获取信息"})
     assert [c.text for c in table.rows[r][3:]] == ["1", "0", "0", "0", "0", "0", "1"]
     assert_cells_traceable(table, {1, 2})
+
+
+# The 勾稽关系 note printed three characters a line, as in one narrow label column:
+# seven lines fit in the 74 pt header at 8 pt type, the eighth (，等于) runs over.
+_NOTE_LINES = "（本列\n数据的\n勾稽关\n系为：\n第一项\n加第二\n项之和\n，等于\n第三项\n加第四\n项之和）"
+
+
+def test_split_table_header_repeated_whole_and_clipped() -> None:
+    """Page 2 repeats the header as printed on page 1 (Word's "repeat header row"); page
+    3 repeats it with the note clipped (LibreOffice, a note taller than the repeated
+    rows): the note's first lines in its cell, its next line drawn over the first body
+    row, among that row's label. Both headers are dropped, and the note's line is taken
+    out of the label (t3_repeated_header_clipped)."""
+    spec = pb.t3_grouped_spec()
+    data = pb.split_table_pdf(spec, [
+        pb.PagePart((0, 4)),
+        pb.PagePart((4, 7), repeat_header=True),
+        pb.PagePart((7, spec.n_rows), repeat_header=True, clipped_header={(0, 0): _NOTE_LINES}),
+    ])
+    page3 = pdfplumber.open(io.BytesIO(data)).pages[2].extract_text()
+    assert "，等于" in page3 and "第三项" not in page3  # the case drawn: one line over the body row
+    doc = read(data)
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert grid(table) == spec.expected(norm)
+    assert [r[0].page for r in table.rows] == [1] * 4 + [2] * 3 + [3] * (spec.n_rows - 7)
+    assert_cells_traceable(table, {1, 2, 3})
+
+
+def test_split_table_clipped_header_row_text_on_its_pitch_kept() -> None:
+    """A clipped repeated header whose next line does not read on from the clipped text
+    (here 其他, not ，等于): the chars over the body row are the row's own, kept."""
+    spec = pb.t3_grouped_spec()
+    lines = _NOTE_LINES.split("\n")
+    lines[7] = "其他"
+    data = pb.split_table_pdf(spec, [
+        pb.PagePart((0, 7)),
+        pb.PagePart((7, spec.n_rows), repeat_header=True, clipped_header={(0, 0): "\n".join(lines)}),
+    ])
+    table = read(data).tables[0]
+    assert len(table.rows) == spec.n_rows  # the header dropped all the same
+    assert "其" in table.rows[7][2].text and "他" in table.rows[7][2].text
 
 
 def test_split_table_row_numbers_above_label_tail_below() -> None:

@@ -75,6 +75,9 @@ class RawCell:
     text: str
     lines: list[Line] = field(default_factory=list)
     conf: float | None = None
+    # The page's chars whose centre falls in the cell (ruled tables only): a repeated
+    # header whose text runs over this cell is told apart from the cell's own by them.
+    chars: list[dict[str, Any]] | None = None
 
 
 @dataclass

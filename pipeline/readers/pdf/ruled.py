@@ -149,7 +149,7 @@ class RuledFinder:
                                      settings.ruled_table.get("text_x_tolerance", 3))
             # A page number printed over the table at the foot of the page.
             lines = [ln for ln in lines if not is_page_number(ln, page_height, settings.margin_band, bare=False)]
-            cells.append(RawCell(box, cell_text(lines, settings), lines))
+            cells.append(RawCell(box, cell_text(lines, settings), lines, chars=cell_chars))
         if not any(c.text for c in cells):
             return None
         return Frag(self.page_no, tb, cells, page_height)

@@ -210,6 +210,14 @@ class PdfSettings:
     # in the same cell of a row cut by the break, is its rest (`4604` / `6`). One digit:
     # had there been room for one more, the line would not have wrapped.
     number_wrap_digits: float = 1.0
+    # A repeated header cell clipped by its row (a note taller than the repeated rows)
+    # draws its next lines over the row below, on its own line pitch: chars there whose
+    # top lies within this distance of that pitch (and whose text continues the note)
+    # are the note's, not the row's. Chars of one cell line share their top to float
+    # precision (LibreOffice, reportlab); the row's own lines lie off that pitch by its
+    # padding (1.5 pt in LibreOffice's t3_repeated_header_clipped), or on it by chance,
+    # when their text does not read on from the note's.
+    spill_line_tolerance: float = 0.1
     # The largest cell inset (text to cell side) taken for a number that is centred or
     # right-aligned in its cell: Word's and LibreOffice's default is 0.19 cm (5.4 pt).
     cell_inset_max: float = 6.0

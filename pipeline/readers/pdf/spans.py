@@ -4,6 +4,7 @@ and keeps where it lies on every page it crosses."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.normalize import squash
 from pipeline.readers.pdf.layout import BBox, Line
@@ -29,6 +30,7 @@ class Span:
     parts: list[Part]
     lines: list[Line]
     conf: float | None = None
+    chars: list[dict[str, Any]] | None = None  # RawCell.chars of a cell on one page
 
     def part_at(self, r: int) -> Part:
         for p in self.parts:

@@ -1,5 +1,5 @@
 """Table fragments into one table: the grid from the cell rectangles, repeated header
-rows dropped, cells cut by a page break joined back (`page_rows`)."""
+rows dropped (`repeated_header`), cells cut by a page break joined back (`page_rows`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pipeline.model import Cell, Table
 from pipeline.readers.pdf.layout import Frag, Word, cluster, is_number, nearest
 from pipeline.readers.pdf.page_rows import join_across_break
+from pipeline.readers.pdf.repeated_header import repeated_rows, strip_spill
 from pipeline.readers.pdf.settings import PdfSettings
-from pipeline.readers.pdf.spans import Part, Span, make_grid, row_texts
+from pipeline.readers.pdf.spans import Part, Span, make_grid
 
 _NUMBER_RUN = re.compile(r"\d[\d,.]*(?:\s+\d[\d,.]*)+")
 
@@ -64,7 +65,8 @@ class TableBuild:
                 c0, c1 = nearest(self.xs, cell.bbox[0]), nearest(self.xs, cell.bbox[2])
                 r1, c1 = max(r1, r0 + 1), max(c1, c0 + 1)
                 self.spans.append(Span(cell.text, r0 + offset, r1 + offset, c0, c1,
-                                        [Part(f.page, cell.bbox, r0 + offset, r1 + offset)], cell.lines, cell.conf))
+                                        [Part(f.page, cell.bbox, r0 + offset, r1 + offset)], cell.lines, cell.conf,
+                                        cell.chars))
             self.frag_rows.append((offset, offset + len(ys) - 1))
             offset += len(ys) - 1
         self.n_rows, self.n_cols = offset, len(self.xs) - 1
@@ -92,10 +94,9 @@ class TableBuild:
             header += 1
         drop = self.dropped
         for a, b in self.frag_rows[1:]:
-            h = 0
-            while (h < header and a + h < b and row_texts(grid, a + h) == row_texts(grid, h)
-                   and any(row_texts(grid, h))):
-                h += 1
+            h, clipped = repeated_rows(grid, a, b, header)
+            if h and a + h < b:
+                strip_spill(grid, a + h, clipped, self.settings)
             drop.update(range(a, a + h))
         if not drop:
             self.boundaries = [a for a, _ in self.frag_rows[1:]]
