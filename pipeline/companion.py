@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,6 +136,22 @@ def trusted_record(path: Path, meta: dict, facts_file: Path) -> CompanionRecord 
                            derived_rows=meta["derived"], **d)
 
 
+def read_each_or_set_aside(read: Callable[[list[str]], list[Any]], files: list[str],
+                           damaged: list[tuple[Path, str]] | None) -> list[Any]:
+    """`read` over all the files in one DuckDB statement; when one bad file fails it, file
+    by file, each unreadable one moved to damaged/ with its reason (companions, shards)."""
+    try:
+        return read(files)
+    except duckdb.Error:
+        rows: list[Any] = []
+        for f in files:
+            try:
+                rows += read([f])
+            except duckdb.Error as exc:
+                set_aside(Path(f), exc, damaged)
+        return rows
+
+
 def read_headers(con: duckdb.DuckDBPyConnection, paths: Iterable[Path],
                  damaged: list[tuple[Path, str]] | None = None) -> dict[Path, CompanionRecord]:
     """The trusted companions of these record paths, by record path: their headers read by
@@ -144,15 +160,7 @@ def read_headers(con: duckdb.DuckDBPyConnection, paths: Iterable[Path],
     by_file = {str(c): p for p in paths if (c := companion_path(p)).is_file()}
     if not by_file:
         return {}
-    try:
-        rows = _kv(con, list(by_file))
-    except duckdb.Error:  # one bad file fails the statement: read them one by one
-        rows = []
-        for f in by_file:
-            try:
-                rows += _kv(con, [f])
-            except duckdb.Error as exc:
-                set_aside(Path(f), exc, damaged)
+    rows = read_each_or_set_aside(lambda fs: _kv(con, fs), list(by_file), damaged)
     out = {}
     for f, text in rows:
         rec = _header_record(by_file[f], text)

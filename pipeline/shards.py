@@ -30,8 +30,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.batch import TEMP_PREFIX
-from pipeline.companion import CompanionRecord, companion_meta, trusted_record
-from pipeline.damaged import Damaged, set_aside
+from pipeline.companion import (
+    CompanionRecord,
+    companion_meta,
+    read_each_or_set_aside,
+    trusted_record,
+)
+from pipeline.damaged import Damaged
 from pipeline.record import Record, _default
 
 FACTS_SUFFIX = ".shard-facts.parquet"
@@ -98,15 +103,7 @@ def read_shards(con: duckdb.DuckDBPyConnection, folder: Path, damaged: Damaged |
     files = [str(p) for p in shard_indexes(folder)]
     if not files:
         return {}
-    try:
-        rows = _index_rows(con, files)
-    except duckdb.Error:  # one bad file fails the statement: read them one by one
-        rows = []
-        for f in files:
-            try:
-                rows += _index_rows(con, [f])
-            except duckdb.Error as exc:
-                set_aside(Path(f), exc, damaged)
+    rows = read_each_or_set_aside(lambda fs: _index_rows(con, fs), files, damaged)
     rows.sort(key=lambda r: r[0])  # oldest shard first: a newer entry wins
     return {r[1]: r for r in rows}
 
